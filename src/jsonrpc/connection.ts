@@ -323,7 +323,12 @@ export class JsonRpcConnection {
       case "notification":
         for (const listener of this.#notificationListeners) {
           safeCall(
-            () => listener({ method: incoming.message.method, params: incoming.message.params, raw: incoming.raw }),
+            () =>
+              listener({
+                method: incoming.message.method,
+                params: incoming.message.params,
+                raw: incoming.raw,
+              }),
             (err) =>
               this.#report(
                 new BridgeError("PROTOCOL_ERROR", `a listener of ${incoming.message.method} threw`, {

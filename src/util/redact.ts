@@ -15,7 +15,7 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, REDACTED],
   // NAME=value / "name": "value" / name: value where the name says secret.
   [
-    /((?:[A-Za-z0-9_-]*(?:api[_-]?key|token|secret|password|passwd|authorization|credential)[A-Za-z0-9_-]*)["']?\s*[:=]\s*["']?)([^\s"',;}]{4,})/gi,
+    /((?:[A-Za-z0-9_-]*(?:api[_-]?key|token|secret|password|passwd|authorization|credential)[A-Za-z0-9_-]*)["']?\s*[:=]\s*["']?)(?!(?:Bearer|Basic|Token)\s|\[REDACTED\])([^\s"',;}]{4,})/gi,
     `$1${REDACTED}`,
   ],
 ];

@@ -63,7 +63,12 @@ describe("JsonRpcConnection", () => {
     p.peer({ id: 0, error: { code: -32602, message: "bad params", data: { field: "x" } } });
     const err = await req.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JsonRpcError);
-    expect(err).toMatchObject({ code: -32602, rpcMessage: "bad params", method: "thing/do", data: { field: "x" } });
+    expect(err).toMatchObject({
+      code: -32602,
+      rpcMessage: "bad params",
+      method: "thing/do",
+      data: { field: "x" },
+    });
   });
 
   it("answers a server request with no handler with -32601 at once", async () => {
@@ -72,7 +77,9 @@ describe("JsonRpcConnection", () => {
     p.peer({ id: 0, method: "item/unknown/request", params: {} });
     await tick();
     await tick();
-    expect(p.sent).toEqual([{ id: 0, error: { code: -32601, message: "no handler for item/unknown/request" } }]);
+    expect(p.sent).toEqual([
+      { id: 0, error: { code: -32601, message: "no handler for item/unknown/request" } },
+    ]);
   });
 
   it("routes a server request to its handler; server ids overlapping ours do not confuse responses", async () => {
@@ -172,7 +179,10 @@ describe("JsonRpcConnection", () => {
     const a = p.connection.request("a");
     const b = p.connection.request("b");
     p.endPeer();
-    await expect(a).rejects.toMatchObject({ code: "CONNECTION_CLOSED", message: expect.stringContaining("peer closed") });
+    await expect(a).rejects.toMatchObject({
+      code: "CONNECTION_CLOSED",
+      message: expect.stringContaining("peer closed"),
+    });
     await expect(b).rejects.toMatchObject({ code: "CONNECTION_CLOSED" });
     expect(p.connection.state).toBe("closed");
     expect(() => p.connection.request("after")).toThrow(/cannot send after/);
