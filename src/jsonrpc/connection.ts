@@ -16,6 +16,7 @@ import {
   type RequestMessage,
   type ResponseMessage,
 } from "./messages.js";
+import { SerialWriter } from "./serialWriter.js";
 
 export type ConnectionState = "new" | "open" | "closed";
 
@@ -69,7 +70,7 @@ export class JsonRpcConnection {
   readonly #notificationListeners = new Set<(n: IncomingNotification) => void>();
   readonly #errorListeners = new Set<(e: Error) => void>();
   readonly #closeListeners = new Set<(reason: BridgeError) => void>();
-  #writeChain: Promise<void> = Promise.resolve();
+  readonly #writer: SerialWriter;
   #detachReader: (() => void) | undefined;
   #closeReason: BridgeError | undefined;
   readonly #closed: Promise<BridgeError>;
@@ -83,6 +84,11 @@ export class JsonRpcConnection {
   ) {
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 0;
     checkTimeout("requestTimeoutMs", this.#requestTimeoutMs);
+    this.#writer = new SerialWriter(output, () =>
+      this.#state === "closed"
+        ? (this.#closeReason ?? new BridgeError("CONNECTION_CLOSED", "the connection was closed"))
+        : undefined,
+    );
     this.#closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
@@ -171,16 +177,16 @@ export class JsonRpcConnection {
       }
       signal?.addEventListener("abort", onAbort, { once: true });
       const message: RequestMessage = params === undefined ? { id, method } : { id, method, params };
-      this.#write(encodeMessage(message)).catch((error: unknown) =>
-        settle(() => reject(asError(error)), false),
-      );
+      this.#writer
+        .write(encodeMessage(message))
+        .catch((error: unknown) => settle(() => reject(asError(error)), false));
     });
   }
 
   /** Sends a notification; resolves once it is handed to the output stream. */
   notify(method: string, params?: unknown): Promise<void> {
     this.#assertOpen(method);
-    return this.#write(encodeMessage(params === undefined ? { method } : { method, params }));
+    return this.#writer.write(encodeMessage(params === undefined ? { method } : { method, params }));
   }
 
   /** Registers the one handler for incoming requests of `method`; returns an unregister function. */
@@ -266,46 +272,6 @@ export class JsonRpcConnection {
       "INVALID_STATE",
       `cannot send ${method}: the connection is not open yet (call open())`,
     );
-  }
-
-  #write(line: string): Promise<void> {
-    const next = this.#writeChain.then(() => this.#writeNow(line));
-    this.#writeChain = next.catch(() => {});
-    return next;
-  }
-
-  #writeNow(line: string): Promise<void> {
-    if (this.#state === "closed") {
-      return Promise.reject(
-        this.#closeReason ?? new BridgeError("CONNECTION_CLOSED", "the connection was closed"),
-      );
-    }
-    return new Promise<void>((resolve, reject) => {
-      const output = this.output;
-      if (output.write(line)) {
-        resolve();
-        return;
-      }
-      // Backpressure: hold the queue until the stream drains (or dies).
-      const cleanup = () => {
-        output.off("drain", onDrain);
-        output.off("close", onClose);
-        output.off("error", onClose);
-      };
-      const onDrain = () => {
-        cleanup();
-        resolve();
-      };
-      const onClose = (err?: unknown) => {
-        cleanup();
-        reject(
-          new BridgeError("CONNECTION_CLOSED", "the output stream closed while writing", { cause: err }),
-        );
-      };
-      output.on("drain", onDrain);
-      output.on("close", onClose);
-      output.on("error", onClose);
-    });
   }
 
   #dispatch(value: unknown): void {
@@ -410,7 +376,7 @@ export class JsonRpcConnection {
 
   async #respond(message: ResponseMessage): Promise<void> {
     if (this.#state !== "open") return;
-    await this.#write(encodeMessage(message)).catch((err: unknown) => this.#report(asError(err)));
+    await this.#writer.write(encodeMessage(message)).catch((err: unknown) => this.#report(asError(err)));
   }
 
   #rememberAbandoned(id: RequestId): void {

@@ -1,6 +1,8 @@
 // Everything an e2e test starts is tracked here, so the suite can check that
 // no codex process and no temp dir outlives the test that made it.
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const pids = new Set<number>();
 const dirs = new Set<string>();
@@ -37,4 +39,11 @@ export function collectLeftovers(): { pids: number[]; dirs: string[] } {
   pids.clear();
   dirs.clear();
   return { pids: leftPids, dirs: leftDirs };
+}
+
+/** A tracked temp dir removed on dispose: `await using dir = tempDir("x-")`. */
+export function tempDir(prefix: string): { path: string; [Symbol.asyncDispose](): Promise<void> } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  trackDir(path);
+  return { path, [Symbol.asyncDispose]: async () => rmSync(path, { recursive: true, force: true }) };
 }

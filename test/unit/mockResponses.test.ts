@@ -55,7 +55,7 @@ describe("the mock Responses API", () => {
         arguments: '{"text":"ping"}',
       },
     });
-    const patch = item.addFilePatch("hello.txt", "hi")[0] as { item: { arguments: string } };
+    const patch = item.addFilePatch("hello.txt", "hi")[0] as unknown as { item: { arguments: string } };
     expect(JSON.parse(patch.item.arguments).cmd).toBe(
       "apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: hello.txt\n+hi\n*** End Patch\nEOF",
     );

@@ -1,0 +1,42 @@
+/**
+ * The `codex-bridge` command. Exit status: 0 success, 1 a check or run
+ * failed, 2 usage error (unknown command or option, bad value).
+ */
+import { Command, CommanderError } from "commander";
+import { PACKAGE_VERSION } from "../version.js";
+import { registerDoctor } from "./commands/doctor.js";
+import { type Output, terminal } from "./output.js";
+
+export function buildProgram(out: Output = terminal): Command {
+  const program = new Command("codex-bridge")
+    .description("Run OpenAI Codex (codex app-server) as the execution runtime of an agent application.")
+    .version(PACKAGE_VERSION, "-V, --version", "print the codex-bridge version")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ writeOut: (s) => out.stdout(s), writeErr: (s) => out.stderr(s) })
+    .exitOverride();
+  registerDoctor(program, out);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Runs the CLI with `argv` (as in process.argv); resolves with the exit status. */
+export async function main(argv: string[], out: Output = terminal): Promise<number> {
+  const program = buildProgram(out);
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (
+        err.code === "commander.helpDisplayed" ||
+        err.code === "commander.version" ||
+        err.code === "commander.help"
+      ) {
+        return 0;
+      }
+      return 2;
+    }
+    out.stderr(`codex-bridge: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}

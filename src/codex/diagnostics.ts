@@ -1,0 +1,167 @@
+/**
+ * What `codex-bridge doctor` checks: the binary, CODEX_HOME and HOME, whether
+ * config.toml parses, and the account as codex itself reports it. Returns
+ * data; rendering is the CLI's job.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import TOML from "@iarna/toml";
+import { type CodexBinary, MIN_CODEX_VERSION, resolveCodexBinary } from "./binary.js";
+import { CodexClient } from "./client.js";
+
+export type AccountStatus = "chatgpt" | "api-key" | "other" | "login-required" | "not-required" | "unknown";
+
+export interface DoctorReport {
+  /** True when everything needed to run a turn is in place. */
+  ok: boolean;
+  binary: {
+    ok: boolean;
+    path: string | null;
+    source: CodexBinary["source"] | null;
+    version: string | null;
+    minimum: string;
+    error: string | null;
+  };
+  codexHome: { path: string; source: "option" | "env" | "default"; exists: boolean };
+  home: string;
+  config: { path: string; exists: boolean; parses: boolean; error: string | null };
+  account: {
+    ok: boolean;
+    status: AccountStatus;
+    type: string | null;
+    email: string | null;
+    planType: string | null;
+    requiresOpenaiAuth: boolean | null;
+    error: string | null;
+  };
+  /** One line per problem, each saying what to do. Empty when ok. */
+  problems: string[];
+}
+
+export interface DoctorOptions {
+  codexBin?: string;
+  /** CODEX_HOME to check. Default `$CODEX_HOME`, else `~/.codex`. */
+  codexHome?: string;
+  /** Time allowed for starting codex and reading the account. Default 20000 ms. */
+  timeoutMs?: number;
+}
+
+/** Runs every check; never throws for a failed check (it is reported instead). */
+export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorReport> {
+  const problems: string[] = [];
+  const codexHome = options.codexHome
+    ? { path: options.codexHome, source: "option" as const }
+    : process.env.CODEX_HOME
+      ? { path: process.env.CODEX_HOME, source: "env" as const }
+      : { path: join(homedir(), ".codex"), source: "default" as const };
+
+  const binary: DoctorReport["binary"] = {
+    ok: false,
+    path: null,
+    source: null,
+    version: null,
+    minimum: MIN_CODEX_VERSION,
+    error: null,
+  };
+  try {
+    const found = await resolveCodexBinary(
+      options.codexBin === undefined ? {} : { codexBin: options.codexBin },
+    );
+    Object.assign(binary, { ok: true, path: found.path, source: found.source, version: found.version });
+  } catch (err) {
+    binary.error = message(err);
+    const details = (err as { details?: { path?: string; version?: string; source?: CodexBinary["source"] } })
+      .details;
+    if (details?.path) binary.path = details.path;
+    if (details?.version) binary.version = details.version;
+    if (details?.source) binary.source = details.source;
+    problems.push(binary.error);
+  }
+
+  const configPath = join(codexHome.path, "config.toml");
+  const config: DoctorReport["config"] = {
+    path: configPath,
+    exists: existsSync(configPath),
+    parses: true,
+    error: null,
+  };
+  if (config.exists) {
+    try {
+      TOML.parse(readFileSync(configPath, "utf8"));
+    } catch (err) {
+      config.parses = false;
+      config.error = message(err).split("\n")[0] ?? "unknown parse error";
+      problems.push(`${configPath} does not parse: ${config.error}`);
+    }
+  }
+
+  const account: DoctorReport["account"] = {
+    ok: false,
+    status: "unknown",
+    type: null,
+    email: null,
+    planType: null,
+    requiresOpenaiAuth: null,
+    error: null,
+  };
+  if (binary.ok && binary.path) {
+    await readAccount(binary.path, options, account);
+    if (account.error) problems.push(`could not read the account from codex: ${account.error}`);
+    else if (account.status === "login-required") {
+      problems.push("codex needs a login: run `codex login` (or set an API key) and try again");
+    }
+  }
+
+  return {
+    ok: problems.length === 0,
+    binary,
+    codexHome: { ...codexHome, exists: existsSync(codexHome.path) },
+    home: homedir(),
+    config,
+    account,
+    problems,
+  };
+}
+
+async function readAccount(
+  codexBin: string,
+  options: DoctorOptions,
+  account: DoctorReport["account"],
+): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  let client: CodexClient | undefined;
+  try {
+    client = await CodexClient.start({
+      codexBin,
+      ...(options.codexHome ? { codexHome: options.codexHome } : {}),
+      connection: { requestTimeoutMs: timeoutMs },
+      shutdownGraceMs: 1000,
+    });
+    const result = await client.accountRead({});
+    account.requiresOpenaiAuth = result.requiresOpenaiAuth;
+    const acct = result.account;
+    if (acct === null) {
+      account.status = result.requiresOpenaiAuth ? "login-required" : "not-required";
+      account.ok = !result.requiresOpenaiAuth;
+      return;
+    }
+    account.type = acct.type;
+    account.ok = true;
+    if (acct.type === "chatgpt") {
+      account.status = "chatgpt";
+      account.email = acct.email;
+      account.planType = String(acct.planType);
+    } else {
+      account.status = acct.type === "apiKey" ? "api-key" : "other";
+    }
+  } catch (err) {
+    account.error = message(err);
+  } finally {
+    await client?.close();
+  }
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
