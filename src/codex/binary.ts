@@ -50,17 +50,19 @@ export function resolveCodexBinary(options: ResolveCodexOptions = {}): Promise<C
   const key = JSON.stringify([options.codexBin, env[CODEX_BIN_ENV], env.PATH, options.checkVersion ?? true]);
   let found = cache.get(key);
   if (!found) {
-    found = locate(options.codexBin, env).then(async ({ path, source }) => {
-      const version = await readCodexVersion(path, source);
-      if ((options.checkVersion ?? true) && compareVersions(version, MIN_CODEX_VERSION) < 0) {
-        throw new BridgeError(
-          "CODEX_TOO_OLD",
-          `codex ${version} at ${path} is older than the minimum ${MIN_CODEX_VERSION}: ${INSTALL_HINT}`,
-          { details: { path, source, version, minimum: MIN_CODEX_VERSION } },
-        );
-      }
-      return { path, source, version };
-    });
+    found = Promise.resolve()
+      .then(() => locate(options.codexBin, env))
+      .then(async ({ path, source }) => {
+        const version = await readCodexVersion(path, source);
+        if ((options.checkVersion ?? true) && compareVersions(version, MIN_CODEX_VERSION) < 0) {
+          throw new BridgeError(
+            "CODEX_TOO_OLD",
+            `codex ${version} at ${path} is older than the minimum ${MIN_CODEX_VERSION}: ${INSTALL_HINT}`,
+            { details: { path, source, version, minimum: MIN_CODEX_VERSION } },
+          );
+        }
+        return { path, source, version };
+      });
     cache.set(key, found);
     found.catch(() => cache.delete(key));
   }
@@ -72,10 +74,10 @@ export function clearCodexBinaryCache(): void {
   cache.clear();
 }
 
-async function locate(
+function locate(
   explicit: string | undefined,
   env: NodeJS.ProcessEnv,
-): Promise<{ path: string; source: CodexBinarySource }> {
+): { path: string; source: CodexBinarySource } {
   if (explicit !== undefined) {
     if (explicit === "" || !isExecutable(explicit)) {
       throw new BridgeError(

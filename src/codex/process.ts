@@ -227,7 +227,7 @@ export class AppServerProcess {
   }
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escape sequences is the point.
+// eslint-disable-next-line no-control-regex -- matching ANSI escape sequences is the point.
 const ANSI_PATTERN = /\u001b\[[0-9;?]*[A-Za-z]/g;
 
 function stripAnsi(text: string): string {

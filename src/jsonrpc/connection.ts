@@ -256,8 +256,9 @@ export class JsonRpcConnection {
     this.#resolveClosed(error);
   }
 
-  async [Symbol.asyncDispose](): Promise<void> {
+  [Symbol.asyncDispose](): Promise<void> {
     this.close();
+    return Promise.resolve();
   }
 
   #assertOpen(method: string): void {

@@ -8,7 +8,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   readonly #items: T[] = [];
   #waiter: { resolve(r: IteratorResult<T>): void; reject(e: unknown): void } | undefined;
   #done = false;
-  #error: unknown;
+  #error: Error | undefined;
   #onReturn: (() => void) | undefined;
 
   constructor(onReturn?: () => void) {
@@ -31,7 +31,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   }
 
   /** Ends the stream; queued items are still delivered, then the error (if any) is thrown. */
-  end(error?: unknown): void {
+  end(error?: Error): void {
     if (this.#done) return;
     this.#done = true;
     this.#error = error;

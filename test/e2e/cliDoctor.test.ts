@@ -2,6 +2,7 @@ import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createMockCodexHome, startMockResponses } from "../../src/testing/index.js";
+import type { DoctorReport } from "../../src/codex/diagnostics.js";
 import { runCli } from "../harness/cli.js";
 import { tempDir, trackDir } from "../harness/tracking.js";
 
@@ -61,7 +62,7 @@ describe("codex-bridge CLI", () => {
       env: { HOME: process.env.HOME ?? "" },
     });
     expect(r.exitCode).toBe(1);
-    const report = JSON.parse(r.stdout);
+    const report = JSON.parse(r.stdout) as DoctorReport;
     expect(report.config).toMatchObject({ exists: true, parses: false });
     expect(report.problems.join("\n")).toContain("config.toml does not parse");
   });

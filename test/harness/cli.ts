@@ -20,9 +20,10 @@ export async function runCli(args: string[], options: { env?: Record<string, str
     timeout: 60_000,
     ...(options.input === undefined ? { stdin: "ignore" as const } : { input: options.input }),
   });
-  return {
+  const out: CliResult = {
     exitCode: result.exitCode ?? -1,
     stdout: String(result.stdout),
     stderr: String(result.stderr),
-  } as CliResult;
+  };
+  return out;
 }

@@ -1,6 +1,7 @@
 // Everything an e2e test starts is tracked here, so the suite can check that
 // no codex process and no temp dir outlives the test that made it.
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -45,5 +46,5 @@ export function collectLeftovers(): { pids: number[]; dirs: string[] } {
 export function tempDir(prefix: string): { path: string; [Symbol.asyncDispose](): Promise<void> } {
   const path = mkdtempSync(join(tmpdir(), prefix));
   trackDir(path);
-  return { path, [Symbol.asyncDispose]: async () => rmSync(path, { recursive: true, force: true }) };
+  return { path, [Symbol.asyncDispose]: () => rm(path, { recursive: true, force: true }) };
 }
