@@ -4,11 +4,13 @@ import { defineConfig } from "vitest/config";
 // binary against the mock model). `npm test` runs both.
 export default defineConfig({
   test: {
+    reporters: ["default", "./test/harness/summaryReporter.ts"],
     projects: [
       {
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
+          sequence: { groupOrder: 0 },
           testTimeout: 10_000,
         },
       },
@@ -17,6 +19,8 @@ export default defineConfig({
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           setupFiles: ["test/harness/e2eSetup.ts"],
+          // Runs after the unit project, with its own worker limit.
+          sequence: { groupOrder: 1 },
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // Each test spawns codex processes; two cores do not gain from more.
