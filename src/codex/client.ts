@@ -174,48 +174,38 @@ export class CodexClient {
     }
   }
 
-  async threadStart(params: ClientParams<"thread/start">, options?: RequestOptions) {
-    return checked<ClientResults["thread/start"]>(
-      "thread/start",
-      threadResponseSchema,
-      await this.request("thread/start", params, options),
-    );
+  /** A request whose result is checked for the fields the bridge reads (see schemas.ts). */
+  async #checkedRequest<M extends ClientMethod>(
+    method: M,
+    schema: z.ZodType,
+    params: ClientParams<M>,
+    options: RequestOptions | undefined,
+  ): Promise<ClientResults[M]> {
+    return checked<ClientResults[M]>(method, schema, await this.request(method, params, options));
   }
 
-  async threadResume(params: ClientParams<"thread/resume">, options?: RequestOptions) {
-    return checked<ClientResults["thread/resume"]>(
-      "thread/resume",
-      threadResponseSchema,
-      await this.request("thread/resume", params, options),
-    );
+  threadStart(params: ClientParams<"thread/start">, options?: RequestOptions) {
+    return this.#checkedRequest("thread/start", threadResponseSchema, params, options);
   }
 
-  async threadFork(params: ClientParams<"thread/fork">, options?: RequestOptions) {
-    return checked<ClientResults["thread/fork"]>(
-      "thread/fork",
-      threadResponseSchema,
-      await this.request("thread/fork", params, options),
-    );
+  threadResume(params: ClientParams<"thread/resume">, options?: RequestOptions) {
+    return this.#checkedRequest("thread/resume", threadResponseSchema, params, options);
   }
 
-  async turnStart(params: ClientParams<"turn/start">, options?: RequestOptions) {
-    return checked<ClientResults["turn/start"]>(
-      "turn/start",
-      turnStartResponseSchema,
-      await this.request("turn/start", params, options),
-    );
+  threadFork(params: ClientParams<"thread/fork">, options?: RequestOptions) {
+    return this.#checkedRequest("thread/fork", threadResponseSchema, params, options);
+  }
+
+  turnStart(params: ClientParams<"turn/start">, options?: RequestOptions) {
+    return this.#checkedRequest("turn/start", turnStartResponseSchema, params, options);
   }
 
   turnInterrupt(params: ClientParams<"turn/interrupt">, options?: RequestOptions) {
     return this.request("turn/interrupt", params, options);
   }
 
-  async turnSteer(params: ClientParams<"turn/steer">, options?: RequestOptions) {
-    return checked<ClientResults["turn/steer"]>(
-      "turn/steer",
-      turnSteerResponseSchema,
-      await this.request("turn/steer", params, options),
-    );
+  turnSteer(params: ClientParams<"turn/steer">, options?: RequestOptions) {
+    return this.#checkedRequest("turn/steer", turnSteerResponseSchema, params, options);
   }
 
   reviewStart(params: ClientParams<"review/start">, options?: RequestOptions) {
@@ -226,12 +216,8 @@ export class CodexClient {
     return this.request("plugin/list", params, options);
   }
 
-  async accountRead(params: ClientParams<"account/read"> = {}, options?: RequestOptions) {
-    return checked<ClientResults["account/read"]>(
-      "account/read",
-      accountResponseSchema,
-      await this.request("account/read", params, options),
-    );
+  accountRead(params: ClientParams<"account/read"> = {}, options?: RequestOptions) {
+    return this.#checkedRequest("account/read", accountResponseSchema, params, options);
   }
 
   mcpServerStatusList(params: ClientParams<"mcpServerStatus/list"> = {}, options?: RequestOptions) {
