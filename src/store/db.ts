@@ -1,0 +1,63 @@
+/**
+ * The embedded store: one SQLite file (WAL) with versioned migrations.
+ * Default location `$CODEX_BRIDGE_HOME/bridge.db`, where CODEX_BRIDGE_HOME
+ * defaults to `~/.codex-bridge`.
+ */
+import { mkdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import Database from "better-sqlite3";
+import { BridgeError } from "../errors.js";
+import { MIGRATIONS } from "./migrations.js";
+
+export type SqliteDatabase = Database.Database;
+
+/** The bridge's home: `$CODEX_BRIDGE_HOME`, else `~/.codex-bridge`. */
+export function bridgeHome(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CODEX_BRIDGE_HOME && env.CODEX_BRIDGE_HOME !== ""
+    ? env.CODEX_BRIDGE_HOME
+    : join(homedir(), ".codex-bridge");
+}
+
+/** Default store path: `<bridgeHome>/bridge.db`. */
+export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(bridgeHome(env), "bridge.db");
+}
+
+/** Opens (creating when needed) and migrates the database at `path`; `":memory:"` for a private in-memory one. */
+export function openDatabase(path: string): SqliteDatabase {
+  if (path === "") throw new BridgeError("INVALID_OPTION", "store path must not be empty");
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  let db: SqliteDatabase;
+  try {
+    db = new Database(path);
+  } catch (cause) {
+    throw new BridgeError("INVALID_OPTION", `cannot open the store at ${path}: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  db.pragma("journal_mode = WAL");
+  // NORMAL in WAL mode: a crash of this process loses nothing committed; only an OS crash can lose the last commits.
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  migrate(db);
+  return db;
+}
+
+function migrate(db: SqliteDatabase): void {
+  const current = db.pragma("user_version", { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new BridgeError(
+      "INVALID_STATE",
+      `the store was written by a newer codex-bridge (schema ${current}, this one knows ${MIGRATIONS.length}): upgrade codex-bridge`,
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    const sql = MIGRATIONS[version] as string;
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}
