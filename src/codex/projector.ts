@@ -139,7 +139,7 @@ function projectItem(
         item,
         turnId,
         "mcp",
-        `mcp.${String(item.server)}.${String(item.tool)}`,
+        `mcp.${text(item.server)}.${text(item.tool)}`,
         item.arguments ?? {},
         () => mcpResult(item, cap),
       );
@@ -150,8 +150,8 @@ function projectItem(
         turnId,
         "dynamic",
         typeof item.namespace === "string" && item.namespace
-          ? `${item.namespace}.${String(item.tool)}`
-          : String(item.tool),
+          ? `${item.namespace}.${text(item.tool)}`
+          : text(item.tool),
         item.arguments ?? {},
         () => dynamicResult(item, cap),
       );
@@ -231,7 +231,7 @@ function commandResult(item: Item, cap: number): string {
 
 function patchResult(item: Item, cap: number): string {
   const list = changes(item);
-  const status = String(item.status ?? "unknown");
+  const status = text(item.status, "unknown");
   const head = status === "completed" ? "applied" : status === "inProgress" ? "interrupted" : status;
   const lines = list.map((c) => `${c.kind} ${c.path}`);
   const diffs = list
@@ -246,7 +246,7 @@ function patchResult(item: Item, cap: number): string {
 
 function mcpResult(item: Item, cap: number): string {
   const error = item.error as { message?: unknown } | null | undefined;
-  if (error && typeof error === "object") return `[error] ${String(error.message ?? "tool call failed")}`;
+  if (error && typeof error === "object") return `[error] ${text(error.message, "tool call failed")}`;
   if (item.status === "interrupted" || item.status === "inProgress") return "[interrupted] no result";
   const result = item.result as { content?: unknown; structuredContent?: unknown } | null | undefined;
   if (!result) return "";
@@ -278,16 +278,16 @@ function userText(item: Item): string {
     .map((c) => {
       switch (c.type) {
         case "text":
-          return String(c.text ?? "");
+          return text(c.text);
         case "image":
-          return `[image: ${String(c.url ?? c.fileId ?? "")}]`;
+          return `[image: ${text(c.url ?? c.fileId)}]`;
         case "localImage":
-          return `[image: ${String(c.path ?? "")}]`;
+          return `[image: ${text(c.path)}]`;
         case "skill":
         case "mention":
-          return `[${String(c.type)}: ${String(c.name ?? "")}]`;
+          return `[${text(c.type)}: ${text(c.name)}]`;
         default:
-          return `[${String(c.type)}]`;
+          return `[${text(c.type)}]`;
       }
     })
     .join("\n");
@@ -296,17 +296,17 @@ function userText(item: Item): string {
 function note(item: Item): string {
   switch (item.type) {
     case "plan":
-      return `[plan]\n${String(item.text ?? "")}`;
+      return `[plan]\n${text(item.text)}`;
     case "enteredReviewMode":
-      return `[review started] ${String(item.review ?? "")}`.trim();
+      return `[review started] ${text(item.review)}`.trim();
     case "exitedReviewMode":
-      return `[review finished]\n${String(item.review ?? "")}`.trim();
+      return `[review finished]\n${text(item.review)}`.trim();
     case "contextCompaction":
       return "[context compacted]";
     case "webSearch":
-      return `[web search] ${String(item.query ?? "")}`.trim();
+      return `[web search] ${text(item.query)}`.trim();
     case "imageView":
-      return `[image viewed] ${String(item.path ?? "")}`.trim();
+      return `[image viewed] ${text(item.path)}`.trim();
     default:
       return `[codex ${item.type}]`;
   }
@@ -316,9 +316,17 @@ function changes(item: Item): Array<{ kind: string; path: string; diff: string }
   const list = Array.isArray(item.changes) ? (item.changes as Array<Record<string, unknown>>) : [];
   return list.map((c) => {
     const kind =
-      c.kind && typeof c.kind === "object" ? String((c.kind as { type?: unknown }).type) : String(c.kind);
-    return { kind, path: String(c.path ?? ""), diff: typeof c.diff === "string" ? c.diff : "" };
+      c.kind && typeof c.kind === "object" ? text((c.kind as { type?: unknown }).type) : text(c.kind);
+    return { kind, path: text(c.path), diff: typeof c.diff === "string" ? c.diff : "" };
   });
+}
+
+/** A field as text: strings as they are, numbers and booleans printed, anything else as JSON. */
+function text(value: unknown, fallback = ""): string {
+  if (value === null || value === undefined) return fallback;
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return stableStringify(value);
 }
 
 function strings(value: unknown): string[] {
