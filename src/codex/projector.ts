@@ -5,7 +5,7 @@
  * output. A tool call is always immediately followed by its result; items
  * still open when the turn ends are closed as interrupted rather than lost.
  */
-import { stableStringify } from "../util/stableJson.js";
+import { stableStringify, text } from "../util/stableJson.js";
 import type { ProjectedMessage, TranscriptMessage } from "./transcript.js";
 
 export interface ProjectorOptions {
@@ -319,14 +319,6 @@ function changes(item: Item): Array<{ kind: string; path: string; diff: string }
       c.kind && typeof c.kind === "object" ? text((c.kind as { type?: unknown }).type) : text(c.kind);
     return { kind, path: text(c.path), diff: typeof c.diff === "string" ? c.diff : "" };
   });
-}
-
-/** A field as text: strings as they are, numbers and booleans printed, anything else as JSON. */
-function text(value: unknown, fallback = ""): string {
-  if (value === null || value === undefined) return fallback;
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return stableStringify(value);
 }
 
 function strings(value: unknown): string[] {

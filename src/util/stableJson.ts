@@ -12,3 +12,11 @@ function sortKeys(value: unknown): unknown {
   }
   return value;
 }
+
+/** A field as text: strings as they are, numbers and booleans printed, null/undefined as `fallback`, anything else as JSON. */
+export function text(value: unknown, fallback = ""): string {
+  if (value === null || value === undefined) return fallback;
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return stableStringify(value);
+}

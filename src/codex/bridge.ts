@@ -1,0 +1,283 @@
+/**
+ * The bridge owns one `codex app-server` process (started lazily, respawned
+ * after a crash) and hosts many sessions on it. It routes every
+ * server-initiated request to the session of its thread, so each is
+ * answered by that session's approval policy; a request for no known thread
+ * is declined and audited, never left waiting.
+ */
+import { BridgeError } from "../errors.js";
+import { defaultStorePath } from "../store/db.js";
+import { BridgeStore } from "../store/store.js";
+import { APPROVAL_METHODS, type ApprovalMethod, parseApprovalRequest } from "./approvalRequests.js";
+import { ApprovalBroker, type ApprovalOptions } from "./approvals.js";
+import { CodexClient, type CodexClientOptions } from "./client.js";
+import type { ProjectorOptions } from "./projector.js";
+import { Session, type SessionHost, type SessionOptions } from "./session.js";
+import type { WatchdogOptions } from "./watchdog.js";
+
+export interface CodexBridgeOptions extends Pick<
+  CodexClientOptions,
+  | "codexBin"
+  | "codexHome"
+  | "configOverrides"
+  | "experimentalApi"
+  | "env"
+  | "cwd"
+  | "shutdownGraceMs"
+  | "clientInfo"
+> {
+  /**
+   * Where sessions, transcripts, the journal and the approvals audit live: a
+   * path, an open {@link BridgeStore}, or `false` for memory only.
+   * Default `$CODEX_BRIDGE_HOME/bridge.db` (`~/.codex-bridge/bridge.db`).
+   */
+  store?: string | BridgeStore | false;
+  /** Default approval handling for sessions that do not set their own. Default: ask, i.e. decline without a handler. */
+  approvals?: ApprovalOptions;
+  /** Default turn watchdogs. Defaults: 600 s deadline, 90 s quiet after a tool. */
+  watchdog?: WatchdogOptions;
+  /** How long to wait for codex to confirm an interrupt before retiring the process. Default 10000 ms. */
+  interruptGraceMs?: number;
+  /** Largest tool output kept in a transcript message. Default 32000 characters. */
+  maxOutputChars?: number;
+}
+
+export class CodexBridge implements SessionHost {
+  readonly #options: CodexBridgeOptions;
+  #client: CodexClient | undefined;
+  #starting: Promise<{ client: CodexClient; generation: number }> | undefined;
+  #generation = 0;
+  #store: BridgeStore | null | undefined;
+  readonly #ownsStore: boolean;
+  readonly #sessions = new Map<string, Session>();
+  readonly #byThread = new Map<string, Session>();
+  readonly #fallback: ApprovalBroker;
+  #closed = false;
+  readonly interruptGraceMs: number;
+  readonly projector: ProjectorOptions;
+
+  constructor(options: CodexBridgeOptions = {}) {
+    this.#options = options;
+    this.interruptGraceMs = options.interruptGraceMs ?? 10_000;
+    if (!(this.interruptGraceMs > 0)) {
+      throw new BridgeError(
+        "INVALID_OPTION",
+        `interruptGraceMs must be > 0, got ${String(options.interruptGraceMs)}`,
+      );
+    }
+    this.projector = options.maxOutputChars === undefined ? {} : { maxOutputChars: options.maxOutputChars };
+    this.#ownsStore = !(options.store instanceof BridgeStore);
+    if (options.store instanceof BridgeStore) this.#store = options.store;
+    if (options.store === false) this.#store = null;
+    this.#fallback = new ApprovalBroker(
+      { policy: "decline" },
+      {
+        onResolved: (approval, outcome, requestedAt) =>
+          this.store?.recordApproval({
+            sessionId: null,
+            threadId: approval.threadId,
+            turnId: approval.turnId,
+            itemId: approval.itemId,
+            kind: approval.kind,
+            method: approval.method,
+            summary: approval.summary,
+            request: approval.params,
+            decision: outcome.decision.decision,
+            response: outcome.response,
+            decidedBy: outcome.decidedBy,
+            reason: "no session of this bridge owns the thread",
+            requestedAt,
+            decidedAt: Date.now(),
+          }),
+      },
+    );
+  }
+
+  /** The store, opened on first use; null when the bridge keeps memory only. */
+  get store(): BridgeStore | null {
+    if (this.#store === undefined) {
+      const option = this.#options.store;
+      this.#store = BridgeStore.open(typeof option === "string" ? option : defaultStorePath());
+    }
+    return this.#store;
+  }
+
+  /** Starts a new session (its codex thread starts with its first turn). */
+  async startSession(options: SessionOptions = {}): Promise<Session> {
+    this.#assertOpen();
+    const merged = this.#withDefaults(options);
+    const session = new Session(this, { options: merged });
+    this.store?.createSession({
+      id: session.id,
+      threadId: null,
+      cwd: merged.cwd ?? process.cwd(),
+      model: merged.model ?? null,
+      title: null,
+      status: "idle",
+      options: storableOptions(merged),
+    });
+    this.#sessions.set(session.id, session);
+    return session;
+  }
+
+  /**
+   * Resumes a stored session by its id, or a codex thread by its thread id,
+   * and loads its thread into the app-server so the next turn continues it.
+   */
+  async resumeSession(idOrThreadId: string, options: SessionOptions = {}): Promise<Session> {
+    this.#assertOpen();
+    const live = this.#sessions.get(idOrThreadId) ?? this.#byThread.get(idOrThreadId);
+    if (live) return live;
+    const store = this.store;
+    const record = store?.getSession(idOrThreadId) ?? store?.findSessionByThread(idOrThreadId);
+    const stored = (record?.options ?? {}) as SessionOptions;
+    const merged = this.#withDefaults({ ...stored, ...options });
+    const threadId = record ? record.threadId : idOrThreadId;
+    if (!threadId) {
+      throw new BridgeError(
+        "INVALID_STATE",
+        `session ${idOrThreadId} never started a codex thread: start a new session`,
+      );
+    }
+    const session = new Session(this, { ...(record ? { id: record.id } : {}), threadId, options: merged });
+    if (!record) {
+      store?.createSession({
+        id: session.id,
+        threadId,
+        cwd: merged.cwd ?? process.cwd(),
+        model: merged.model ?? null,
+        title: null,
+        status: "idle",
+        options: storableOptions(merged),
+      });
+    }
+    this.#sessions.set(session.id, session);
+    try {
+      await session.ensureThread();
+    } catch (err) {
+      this.#sessions.delete(session.id);
+      throw new BridgeError(
+        "INVALID_STATE",
+        `cannot resume thread ${threadId}: ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      );
+    }
+    return session;
+  }
+
+  /** A live session of this bridge. */
+  getSession(id: string): Session | undefined {
+    return this.#sessions.get(id);
+  }
+
+  /** @internal The running client, started (or restarted after a crash) on demand. */
+  client(): Promise<{ client: CodexClient; generation: number }> {
+    this.#assertOpen();
+    const current = this.#client;
+    if (current && current.process.exitInfo === undefined && current.process.connection.state === "open") {
+      return Promise.resolve({ client: current, generation: this.#generation });
+    }
+    this.#starting ??= this.#spawn().finally(() => {
+      this.#starting = undefined;
+    });
+    return this.#starting;
+  }
+
+  /** @internal Kills the process (it stopped answering); the next turn starts a new one. */
+  async retire(client: CodexClient, _reason: string): Promise<void> {
+    if (this.#client === client) this.#client = undefined;
+    await client.close();
+  }
+
+  /** @internal */
+  bindThread(threadId: string, session: Session): void {
+    this.#byThread.set(threadId, session);
+  }
+
+  /** Stops the app-server and closes the store it opened. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const starting = this.#starting;
+    const client =
+      this.#client ?? (starting ? await starting.then((s) => s.client).catch(() => undefined) : undefined);
+    this.#client = undefined;
+    await client?.close();
+    if (this.#ownsStore) this.#store?.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #spawn(): Promise<{ client: CodexClient; generation: number }> {
+    const o = this.#options;
+    const client = await CodexClient.start({
+      ...(o.codexBin !== undefined ? { codexBin: o.codexBin } : {}),
+      ...(o.codexHome !== undefined ? { codexHome: o.codexHome } : {}),
+      ...(o.configOverrides ? { configOverrides: o.configOverrides } : {}),
+      ...(o.experimentalApi !== undefined ? { experimentalApi: o.experimentalApi } : {}),
+      ...(o.env ? { env: o.env } : {}),
+      ...(o.cwd ? { cwd: o.cwd } : {}),
+      ...(o.shutdownGraceMs !== undefined ? { shutdownGraceMs: o.shutdownGraceMs } : {}),
+      ...(o.clientInfo ? { clientInfo: o.clientInfo } : {}),
+    });
+    for (const method of APPROVAL_METHODS) {
+      client.handleServerRequest(method, (params, ctx) => this.#route(method, params, ctx.signal));
+    }
+    client.handleServerRequest("item/tool/call", (params) => {
+      const session = this.#byThread.get(params.threadId);
+      return session
+        ? session.callTool(params)
+        : { contentItems: [{ type: "inputText", text: "no session owns this thread" }], success: false };
+    });
+    if (this.#closed) {
+      await client.close();
+      throw new BridgeError("INVALID_STATE", "the bridge was closed");
+    }
+    this.#client = client;
+    this.#generation++;
+    return { client, generation: this.#generation };
+  }
+
+  async #route(method: ApprovalMethod, params: unknown, signal: AbortSignal): Promise<unknown> {
+    const p = (params ?? {}) as { threadId?: unknown; conversationId?: unknown };
+    const threadId = typeof p.threadId === "string" ? p.threadId : p.conversationId;
+    const session = typeof threadId === "string" ? this.#byThread.get(threadId) : undefined;
+    if (session) return session.decide(method, params, signal);
+    return (await this.#fallback.decide(parseApprovalRequest(method, params), signal)).response;
+  }
+
+  #withDefaults(options: SessionOptions): SessionOptions {
+    return {
+      ...options,
+      ...(options.approvals === undefined && this.#options.approvals
+        ? { approvals: this.#options.approvals }
+        : {}),
+      ...(options.watchdog === undefined && this.#options.watchdog
+        ? { watchdog: this.#options.watchdog }
+        : {}),
+    };
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new BridgeError("INVALID_STATE", "the bridge is closed");
+  }
+}
+
+/** The part of the options that can be stored and restored (no callbacks). */
+function storableOptions(o: SessionOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of [
+    "cwd",
+    "model",
+    "approvalPolicy",
+    "sandbox",
+    "developerInstructions",
+    "baseInstructions",
+    "config",
+  ] as const) {
+    if (o[key] !== undefined) out[key] = o[key];
+  }
+  return out;
+}
