@@ -102,7 +102,7 @@ export class CodexBridge implements SessionHost {
     return this.#store;
   }
 
-  /** Starts a new session (its codex thread starts with its first turn). */
+  /** Starts a new session and its codex thread (spawning the app-server on first use). */
   async startSession(options: SessionOptions = {}): Promise<Session> {
     this.#assertOpen();
     const merged = this.#withDefaults(options);
@@ -117,6 +117,13 @@ export class CodexBridge implements SessionHost {
       options: storableOptions(merged),
     });
     this.#sessions.set(session.id, session);
+    try {
+      await session.ensureThread();
+    } catch (err) {
+      this.#sessions.delete(session.id);
+      this.store?.updateSession(session.id, { status: "failed" });
+      throw err;
+    }
     return session;
   }
 
