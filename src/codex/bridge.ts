@@ -193,7 +193,7 @@ export class CodexBridge implements SessionHost {
   /** @internal Kills the process (it stopped answering); the next turn starts a new one. */
   async retire(client: CodexClient, _reason: string): Promise<void> {
     if (this.#client === client) this.#client = undefined;
-    await client.close();
+    await client.close({ force: true });
   }
 
   /** @internal */

@@ -283,8 +283,8 @@ export class CodexClient {
   }
 
   /** Shuts the process down (see {@link AppServerProcess.close}). */
-  async close(): Promise<void> {
-    await this.process.close();
+  async close(options: { force?: boolean } = {}): Promise<void> {
+    await this.process.close(options);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -158,10 +158,16 @@ export class AppServerProcess {
 
   /**
    * Shuts down: ends stdin so codex exits on its own, then SIGTERM, then
-   * SIGKILL, each after the grace period. Resolves with the exit info.
+   * SIGKILL, each after the grace period; `force` sends SIGKILL at once.
+   * Resolves with the exit info.
    */
-  close(): Promise<ExitInfo> {
+  close(options: { force?: boolean } = {}): Promise<ExitInfo> {
     if (this.#exitInfo) return Promise.resolve(this.#exitInfo);
+    if (options.force) {
+      // A process that stopped answering gets no grace: SIGKILL now.
+      this.#child.kill("SIGKILL");
+      return this.exited;
+    }
     this.#closing ??= this.#shutdown();
     return this.#closing;
   }

@@ -68,6 +68,7 @@ export function startTurn(ctx: TurnContext, params: ClientParams<"turn/start">):
   let done = false;
   let watchdogError: TurnError | undefined;
   let interruptRequested = false;
+  let retiring = false;
   const buffered: CodexNotification[] = [];
   const subscriptions: Array<() => void> = [];
   const items: Item[] = [];
@@ -248,7 +249,9 @@ export function startTurn(ctx: TurnContext, params: ClientParams<"turn/start">):
   );
   subscriptions.push(
     client.process.connection.onClose((reason) =>
-      end("failed", { code: reason.code, message: reason.message, details: reason.details }),
+      retiring
+        ? end("interrupted", unconfirmedInterrupt(ctx.interruptGraceMs))
+        : end("failed", { code: reason.code, message: reason.message, details: reason.details }),
     ),
   );
 
@@ -266,11 +269,9 @@ export function startTurn(ctx: TurnContext, params: ClientParams<"turn/start">):
       new Promise<false>((resolve) => setTimeout(() => resolve(false), ctx.interruptGraceMs).unref()),
     ]);
     if (!confirmed && !done) {
+      retiring = true;
       await ctx.retire(client, "codex did not confirm an interrupt");
-      end("interrupted", {
-        code: "INTERRUPT_UNCONFIRMED",
-        message: `codex did not confirm the interrupt within ${ctx.interruptGraceMs} ms; its process was retired`,
-      });
+      end("interrupted", unconfirmedInterrupt(ctx.interruptGraceMs));
     }
   };
 
@@ -286,6 +287,13 @@ export function startTurn(ctx: TurnContext, params: ClientParams<"turn/start">):
   );
 
   return { result, turnId: () => turnId, interrupt };
+}
+
+function unconfirmedInterrupt(graceMs: number): TurnError {
+  return {
+    code: "INTERRUPT_UNCONFIRMED",
+    message: `codex did not confirm the interrupt within ${graceMs} ms; its process was retired`,
+  };
 }
 
 function turnIdOf(p: Record<string, unknown>): string | null {
