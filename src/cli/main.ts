@@ -4,7 +4,10 @@
  */
 import { Command, CommanderError } from "commander";
 import { PACKAGE_VERSION } from "../version.js";
+import { registerDemo } from "./commands/demo.js";
 import { registerDoctor } from "./commands/doctor.js";
+import { registerRun } from "./commands/run.js";
+import { registerSessions } from "./commands/sessions.js";
 import { type Output, terminal } from "./output.js";
 
 export function buildProgram(out: Output = terminal): Command {
@@ -14,8 +17,16 @@ export function buildProgram(out: Output = terminal): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: (s) => out.stdout(s), writeErr: (s) => out.stderr(s) })
     .exitOverride();
+  registerRun(program, out);
+  registerSessions(program, out);
+  registerDemo(program, out);
   registerDoctor(program, out);
-  for (const command of program.commands) command.exitOverride();
+  const override = (command: Command) => {
+    command.exitOverride();
+    command.configureOutput({ writeOut: (s) => out.stdout(s), writeErr: (s) => out.stderr(s) });
+    command.commands.forEach(override);
+  };
+  program.commands.forEach(override);
   return program;
 }
 

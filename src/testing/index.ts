@@ -19,3 +19,4 @@ export {
   startMockResponses,
 } from "./mockResponses.js";
 export { functionCallOutputs, item, reply, respond, type Usage } from "./replies.js";
+export { DEMO_COMMAND, DEMO_FILE, DEMO_FILE_CONTENT, DEMO_FINAL_TEXT, demoScript } from "./demo.js";
