@@ -14,17 +14,25 @@ const OUT = fileURLToPath(new URL("../test/fixtures/golden/", import.meta.url));
 
 const scenarios = {
   "text-with-reasoning": {
-    script: [respond([item.reasoning("Thinking about greetings."), item.message("Hello there!", { deltas: 2 })])],
+    script: [
+      respond([item.reasoning("Thinking about greetings."), item.message("Hello there!", { deltas: 2 })]),
+    ],
   },
   "command-approved": {
     approvalPolicy: "untrusted",
     decision: "accept",
-    script: [reply.execCommand("touch made.txt && echo made-it", { callId: "call-cmd" }), reply.text("Created it.")],
+    script: [
+      reply.execCommand("touch made.txt && echo made-it", { callId: "call-cmd" }),
+      reply.text("Created it."),
+    ],
   },
   "command-declined": {
     approvalPolicy: "untrusted",
     decision: "decline",
-    script: [reply.execCommand("rm -rf important", { callId: "call-rm" }), reply.text("Understood, not removing.")],
+    script: [
+      reply.execCommand("rm -rf important", { callId: "call-rm" }),
+      reply.text("Understood, not removing."),
+    ],
   },
   "command-fails": {
     sandbox: "danger-full-access",
@@ -55,7 +63,10 @@ for (const [name, scenario] of Object.entries(scenarios)) {
       });
     answer("item/commandExecution/requestApproval");
     answer("item/fileChange/requestApproval");
-    const { thread } = await client.threadStart({ cwd: work, ...(scenario.sandbox ? { sandbox: scenario.sandbox } : {}) });
+    const { thread } = await client.threadStart({
+      cwd: work,
+      ...(scenario.sandbox ? { sandbox: scenario.sandbox } : {}),
+    });
     const done = client.notifications({ threadId: thread.id, methods: ["turn/completed"] });
     await client.turnStart({
       threadId: thread.id,
