@@ -11,7 +11,14 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ["*.js", "*.mjs", "bin/*.js", "scripts/*.mjs", "test/fixtures/*.mjs"],
+          allowDefaultProject: [
+            "*.js",
+            "*.mjs",
+            "bin/*.js",
+            "scripts/*.mjs",
+            "bench/*.mjs",
+            "test/fixtures/*.mjs",
+          ],
         },
       },
     },

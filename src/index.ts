@@ -17,6 +17,30 @@ export {
   resolveCodexBinary,
 } from "./codex/binary.js";
 export {
+  APPROVAL_METHODS,
+  type ApprovalDecision,
+  type ApprovalKind,
+  type ApprovalMethod,
+  type ApprovalRequest,
+  type CommandChoice,
+  commandArgv,
+  type FileChangeSummary,
+  parseApprovalRequest,
+  toWireResponse,
+  type UserQuestion,
+} from "./codex/approvalRequests.js";
+export {
+  ApprovalBroker,
+  type ApprovalHandler,
+  type ApprovalOptions,
+  type ApprovalOutcome,
+  type ApprovalPolicy,
+  type ApprovalRule,
+  DEFAULT_APPROVAL_TIMEOUT_MS,
+  type DecidedBy,
+} from "./codex/approvals.js";
+export { CodexBridge, type CodexBridgeOptions } from "./codex/bridge.js";
+export {
   CodexClient,
   type CodexClientOptions,
   type CodexNotification,
@@ -24,6 +48,38 @@ export {
   type OverloadRetryOptions,
 } from "./codex/client.js";
 export { type AccountStatus, type DoctorOptions, type DoctorReport, runDoctor } from "./codex/diagnostics.js";
+export type {
+  SessionEvent,
+  SessionEventBody,
+  SessionEventType,
+  TokenUsage,
+  TurnError,
+  TurnResult,
+  TurnStatus,
+} from "./codex/events.js";
+export {
+  DEFAULT_MAX_OUTPUT_CHARS,
+  initialProjectorState,
+  type Item,
+  type Notification,
+  project,
+  type ProjectorOptions,
+  type ProjectorState,
+} from "./codex/projector.js";
+export {
+  type RunOptions,
+  Session,
+  type SessionInput,
+  type SessionOptions,
+  type StreamedTurn,
+} from "./codex/session.js";
+export type { ProjectedMessage, TranscriptMessage, TranscriptToolCall } from "./codex/transcript.js";
+export {
+  DEFAULT_QUIET_TIMEOUT_MS,
+  DEFAULT_TURN_TIMEOUT_MS,
+  type WatchdogExpiry,
+  type WatchdogOptions,
+} from "./codex/watchdog.js";
 export { AppServerProcess, type AppServerProcessOptions, type ExitInfo } from "./codex/process.js";
 export type {
   ClientMethod,
@@ -58,5 +114,15 @@ export {
 } from "./jsonrpc/connection.js";
 export { DEFAULT_MAX_LINE_BYTES, type LineReaderOptions, readJsonLines } from "./jsonrpc/lineReader.js";
 export type { RequestId } from "./jsonrpc/messages.js";
+export { bridgeHome, defaultStorePath } from "./store/db.js";
+export {
+  type ApprovalRecord,
+  BridgeStore,
+  type JournalEntry,
+  type MessageRecord,
+  type SessionRecord,
+  type SessionStatus,
+  type TurnRecord,
+} from "./store/store.js";
 export { redactSecrets } from "./util/redact.js";
 export { PACKAGE_VERSION } from "./version.js";
