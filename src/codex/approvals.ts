@@ -6,6 +6,7 @@
  * request and its outcome goes to the audit.
  */
 import { BridgeError } from "../errors.js";
+import type { ApprovalRecord } from "../store/store.js";
 import {
   type ApprovalDecision,
   type ApprovalKind,
@@ -244,4 +245,29 @@ function validateApprovalOptions(options: ApprovalOptions): void {
       }
     });
   }
+}
+
+/** The audit row for one decided request. */
+export function auditRecord(
+  sessionId: string | null,
+  approval: ApprovalRequest,
+  outcome: ApprovalOutcome,
+  requestedAt: number,
+): ApprovalRecord {
+  return {
+    sessionId,
+    threadId: approval.threadId,
+    turnId: approval.turnId,
+    itemId: approval.itemId,
+    kind: approval.kind,
+    method: approval.method,
+    summary: approval.summary,
+    request: approval.params,
+    decision: outcome.decision.decision,
+    response: outcome.response,
+    decidedBy: outcome.decidedBy,
+    reason: outcome.decision.reason ?? null,
+    requestedAt,
+    decidedAt: Date.now(),
+  };
 }

@@ -9,7 +9,7 @@ import { BridgeError } from "../errors.js";
 import { defaultStorePath } from "../store/db.js";
 import { BridgeStore } from "../store/store.js";
 import { APPROVAL_METHODS, type ApprovalMethod, parseApprovalRequest } from "./approvalRequests.js";
-import { ApprovalBroker, type ApprovalOptions } from "./approvals.js";
+import { ApprovalBroker, type ApprovalOptions, auditRecord } from "./approvals.js";
 import { CodexClient, type CodexClientOptions } from "./client.js";
 import type { ProjectorOptions } from "./projector.js";
 import { Session, type SessionHost, type SessionOptions } from "./session.js";
@@ -73,22 +73,17 @@ export class CodexBridge implements SessionHost {
       { policy: "decline" },
       {
         onResolved: (approval, outcome, requestedAt) =>
-          this.store?.recordApproval({
-            sessionId: null,
-            threadId: approval.threadId,
-            turnId: approval.turnId,
-            itemId: approval.itemId,
-            kind: approval.kind,
-            method: approval.method,
-            summary: approval.summary,
-            request: approval.params,
-            decision: outcome.decision.decision,
-            response: outcome.response,
-            decidedBy: outcome.decidedBy,
-            reason: "no session of this bridge owns the thread",
-            requestedAt,
-            decidedAt: Date.now(),
-          }),
+          this.store?.recordApproval(
+            auditRecord(
+              null,
+              approval,
+              {
+                ...outcome,
+                decision: { ...outcome.decision, reason: "no session of this bridge owns the thread" },
+              },
+              requestedAt,
+            ),
+          ),
       },
     );
   }
@@ -107,15 +102,7 @@ export class CodexBridge implements SessionHost {
     this.#assertOpen();
     const merged = this.#withDefaults(options);
     const session = new Session(this, { options: merged });
-    this.store?.createSession({
-      id: session.id,
-      threadId: null,
-      cwd: merged.cwd ?? process.cwd(),
-      model: merged.model ?? null,
-      title: null,
-      status: "idle",
-      options: storableOptions(merged),
-    });
+    this.#record(session, null, merged);
     this.#sessions.set(session.id, session);
     try {
       await session.ensureThread();
@@ -147,17 +134,7 @@ export class CodexBridge implements SessionHost {
       );
     }
     const session = new Session(this, { ...(record ? { id: record.id } : {}), threadId, options: merged });
-    if (!record) {
-      store?.createSession({
-        id: session.id,
-        threadId,
-        cwd: merged.cwd ?? process.cwd(),
-        model: merged.model ?? null,
-        title: null,
-        status: "idle",
-        options: storableOptions(merged),
-      });
-    }
+    if (!record) this.#record(session, threadId, merged);
     this.#sessions.set(session.id, session);
     try {
       await session.ensureThread();
@@ -253,6 +230,18 @@ export class CodexBridge implements SessionHost {
     const session = typeof threadId === "string" ? this.#byThread.get(threadId) : undefined;
     if (session) return session.decide(method, params, signal);
     return (await this.#fallback.decide(parseApprovalRequest(method, params), signal)).response;
+  }
+
+  #record(session: Session, threadId: string | null, options: SessionOptions): void {
+    this.store?.createSession({
+      id: session.id,
+      threadId,
+      cwd: options.cwd ?? process.cwd(),
+      model: options.model ?? null,
+      title: null,
+      status: "idle",
+      options: storableOptions(options),
+    });
   }
 
   #withDefaults(options: SessionOptions): SessionOptions {

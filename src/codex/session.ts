@@ -9,7 +9,7 @@ import { BridgeError } from "../errors.js";
 import type { BridgeStore } from "../store/store.js";
 import { AsyncQueue } from "../util/asyncQueue.js";
 import { type ApprovalMethod, type FileChangeSummary, parseApprovalRequest } from "./approvalRequests.js";
-import { ApprovalBroker, type ApprovalOptions } from "./approvals.js";
+import { ApprovalBroker, type ApprovalOptions, auditRecord } from "./approvals.js";
 import type { CodexClient } from "./client.js";
 import type { SessionEvent, TurnResult } from "./events.js";
 import { initialProjectorState, type ProjectorOptions, type ProjectorState } from "./projector.js";
@@ -99,22 +99,7 @@ export class Session {
           approval,
         }),
       onResolved: (approval, outcome, requestedAt) => {
-        host.store?.recordApproval({
-          sessionId: this.id,
-          threadId: approval.threadId,
-          turnId: approval.turnId,
-          itemId: approval.itemId,
-          kind: approval.kind,
-          method: approval.method,
-          summary: approval.summary,
-          request: approval.params,
-          decision: outcome.decision.decision,
-          response: outcome.response,
-          decidedBy: outcome.decidedBy,
-          reason: outcome.decision.reason ?? null,
-          requestedAt,
-          decidedAt: Date.now(),
-        });
+        host.store?.recordApproval(auditRecord(this.id, approval, outcome, requestedAt));
         this.#emit({
           sessionId: this.id,
           threadId: this.#threadId ?? "",
