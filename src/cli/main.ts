@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { PACKAGE_VERSION } from "../version.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerDoctor } from "./commands/doctor.js";
+import { registerMigrate } from "./commands/migrate.js";
 import { registerRun } from "./commands/run.js";
 import { registerSessions } from "./commands/sessions.js";
 import { type Output, terminal } from "./output.js";
@@ -20,6 +21,7 @@ export function buildProgram(out: Output = terminal): Command {
   registerRun(program, out);
   registerSessions(program, out);
   registerDemo(program, out);
+  registerMigrate(program, out);
   registerDoctor(program, out);
   const override = (command: Command) => {
     command.exitOverride();

@@ -4,20 +4,14 @@
  * defaults to `~/.codex-bridge`.
  */
 import { mkdirSync } from "node:fs";
-import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { BridgeError } from "../errors.js";
+import { bridgeHome } from "../paths.js";
 import { MIGRATIONS } from "./migrations.js";
 
 export type SqliteDatabase = Database.Database;
-
-/** The bridge's home: `$CODEX_BRIDGE_HOME`, else `~/.codex-bridge`. */
-export function bridgeHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CODEX_BRIDGE_HOME && env.CODEX_BRIDGE_HOME !== ""
-    ? env.CODEX_BRIDGE_HOME
-    : join(homedir(), ".codex-bridge");
-}
+export { bridgeHome };
 
 /** Default store path: `<bridgeHome>/bridge.db`. */
 export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {

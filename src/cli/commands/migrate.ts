@@ -1,0 +1,126 @@
+import type { Command } from "commander";
+import { migrate, type MigrateResult } from "../../migration/apply.js";
+import { SOURCE_KINDS } from "../../migration/types.js";
+import { unifiedDiff } from "../../util/diff.js";
+import { type Output, setExitCode } from "../output.js";
+
+interface MigrateFlags {
+  from: string[];
+  dryRun?: boolean;
+  codexHome?: string;
+  json?: boolean;
+  plugins: boolean;
+  remove?: boolean;
+}
+
+export function registerMigrate(program: Command, out: Output): void {
+  program
+    .command("migrate")
+    .description("write MCP servers, installed plugins and the bridge's tool server into codex's config.toml")
+    .option(
+      "--from <source>",
+      `where servers come from: KIND or KIND:PATH, repeatable (KIND: ${SOURCE_KINDS.join(", ")}; default bridge)`,
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option("--dry-run", "print a unified diff of what would change and write nothing")
+    .option("--codex-home <dir>", "CODEX_HOME whose config.toml is edited (default: $CODEX_HOME or ~/.codex)")
+    .option("--json", "print the report as one JSON object")
+    .option("--no-plugins", "do not ask codex for installed plugins")
+    .option("--remove", "take the managed block out of config.toml again")
+    .addHelpText(
+      "after",
+      `
+Everything codex-bridge writes sits between two marker comments in config.toml;
+everything else in the file stays byte for byte. A config.toml that does not
+parse is refused and left as it is. Exit status: 0 done (or nothing to do),
+1 refused, failed, or some server could not be migrated (the others are
+written), 2 usage error.`,
+    )
+    .action(async (flags: MigrateFlags) => {
+      try {
+        const result = await migrate({
+          from: flags.from,
+          dryRun: flags.dryRun ?? false,
+          plugins: flags.plugins,
+          remove: flags.remove ?? false,
+          ...(flags.codexHome ? { codexHome: flags.codexHome } : {}),
+        });
+        if (flags.json) out.stdout(`${JSON.stringify(toJson(result), null, 2)}\n`);
+        else out.stdout(renderReport(result));
+        // Servers that could not be migrated are reported and fail the run; the others are written.
+        setExitCode(result.report.sources.some((s) => s.error) || result.report.errors.length > 0 ? 1 : 0);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        if (flags.json) out.stdout(`${JSON.stringify({ ok: false, error: message })}\n`);
+        out.stderr(`codex-bridge migrate: ${message}\n`);
+        setExitCode(err instanceof Error && /unknown source|path after/.test(message) ? 2 : 1);
+      }
+    });
+}
+
+function toJson(r: MigrateResult) {
+  return {
+    ok: !r.report.sources.some((s) => s.error) && r.report.errors.length === 0,
+    configPath: r.configPath,
+    written: r.written,
+    dryRun: r.dryRun,
+    backupPath: r.backupPath,
+    codexCheck: r.codexCheck,
+    ...(r.dryRun ? { diff: unifiedDiff(r.before ?? "", r.after, { a: r.configPath, b: r.configPath }) } : {}),
+    ...r.report,
+  };
+}
+
+export function renderReport(r: MigrateResult): string {
+  const rep = r.report;
+  const lines: string[] = [];
+  if (r.dryRun) {
+    const diff = unifiedDiff(r.before ?? "", r.after, {
+      a: r.configPath,
+      b: `${r.configPath} (after migrate)`,
+    });
+    lines.push(diff ? diff.trimEnd() : "no changes", "");
+  }
+  for (const s of rep.sources) {
+    lines.push(
+      `source ${s.label}: ${s.error ? `ERROR ${s.error}` : s.found ? `${s.servers} server(s)` : "not found"}`,
+    );
+  }
+  for (const m of rep.migrated) {
+    lines.push(`  + ${m.name} (${m.source})`);
+    for (const w of m.warnings) lines.push(`      warning: ${w}`);
+    for (const k of m.skipped) lines.push(`      skipped: ${k}`);
+  }
+  for (const name of rep.kept) lines.push(`  = ${name}: kept your own definition outside the block`);
+  for (const k of rep.retained) lines.push(`  = ${k.name}: kept from ${k.source}`);
+  for (const name of rep.removed) lines.push(`  - ${name}: gone from its source`);
+  for (const e of rep.errors) lines.push(`  ! ${e.message}`);
+  if (rep.plugins.error) lines.push(`plugins: ${rep.plugins.error} (the block keeps the plugins it had)`);
+  else if (rep.plugins.written.length) {
+    lines.push(
+      `plugins: ${rep.plugins.written.map((p) => `${p.id}${p.enabled ? "" : " (disabled)"}`).join(", ")}`,
+    );
+  }
+  if (rep.defaultPermissions)
+    lines.push(`default_permissions = "${rep.defaultPermissions}" (you had set neither it nor sandbox_mode)`);
+  if (rep.toolServer) lines.push("tool server: codex-bridge-tools registered");
+  for (const repair of rep.repairs) lines.push(`repaired: ${repair}`);
+  if (typeof r.codexCheck === "object") {
+    lines.push(
+      `note: codex --strict-config rejects your config.toml as it already was: ${r.codexCheck.rejectedOriginalToo}`,
+    );
+  }
+  const verb = r.dryRun
+    ? r.changed
+      ? "would change"
+      : "would not change"
+    : r.written
+      ? "updated"
+      : "unchanged:";
+  lines.push(
+    "",
+    `${verb} ${r.configPath}${r.written && r.backupPath ? ` (backup: ${r.backupPath})` : ""}${r.changed || r.dryRun ? "" : " (already current)"}`,
+  );
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,222 @@
+/**
+ * `migrate`: read the sources, plan the managed block, check the result, and
+ * replace codex's config.toml atomically under an inter-process lock, with a
+ * timestamped backup. A config.toml that does not parse is never touched.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { chmod, mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { basename, join } from "node:path";
+import lockfile from "proper-lockfile";
+import { resolveCodexBinary } from "../codex/binary.js";
+import { BridgeError } from "../errors.js";
+import { codexHome as defaultCodexHome } from "../paths.js";
+import { type MigrationReport, type PluginDiscovery, planMigration } from "./plan.js";
+import { discoverPlugins } from "./plugins.js";
+import { defaultContext, parseSources, readSource, type SourceContext } from "./sources/index.js";
+import { toolServerTable } from "./toolServer.js";
+import { codexCheck, parseCheck } from "./validate.js";
+
+export interface MigrateOptions {
+  /** `--from` values: `KIND` or `KIND:PATH`. Default `["bridge"]`. */
+  from?: string[];
+  /** CODEX_HOME whose config.toml is edited. Default `$CODEX_HOME` or `~/.codex`. */
+  codexHome?: string;
+  codexBin?: string;
+  /** Compute and report, write nothing. */
+  dryRun?: boolean;
+  /** Do not ask codex for installed plugins (the block keeps the ones it had). */
+  plugins?: boolean;
+  /** Leave the bridge's own tool server out. Default: included. */
+  toolServer?: boolean;
+  /** Take the managed block out. */
+  remove?: boolean;
+  /** Where project-level sources are looked for, and how paths resolve. */
+  context?: Partial<SourceContext>;
+  /** Backups kept. Default 5. */
+  keepBackups?: number;
+  /** Test hook: runs after the temp file is written and synced, before the rename. */
+  beforeRename?: (tempPath: string) => void | Promise<void>;
+}
+
+export interface MigrateResult {
+  configPath: string;
+  /** The file was (or, with dryRun, would be) changed. */
+  changed: boolean;
+  written: boolean;
+  dryRun: boolean;
+  backupPath: string | null;
+  /** The text before and after (for diffs). */
+  before: string | null;
+  after: string;
+  report: MigrationReport;
+  /** Whether codex's --strict-config check ran, and what it said. */
+  codexCheck: "passed" | "skipped" | { rejectedOriginalToo: string };
+}
+
+const TEMP_PREFIX = "config.toml.codex-bridge-";
+
+export async function migrate(options: MigrateOptions = {}): Promise<MigrateResult> {
+  const home = options.codexHome ?? defaultCodexHome();
+  const configPath = join(home, "config.toml");
+  const ctx: SourceContext = { ...defaultContext(), ...options.context };
+  const sources = parseSources(options.remove ? [] : (options.from ?? []), ctx).map((s) =>
+    readSource(s, ctx),
+  );
+  const plugins: PluginDiscovery =
+    options.remove || options.plugins === false
+      ? null
+      : await discoverPlugins({
+          ...(options.codexBin ? { codexBin: options.codexBin } : {}),
+          codexHome: home,
+        });
+
+  await mkdir(home, { recursive: true });
+  const release = options.dryRun ? null : await lock(configPath);
+  try {
+    if (!options.dryRun) await removeStaleTemps(home);
+    const before = existsSync(configPath) ? await readFile(configPath, "utf8") : null;
+    if (before !== null) {
+      const parsed = parseCheck(before);
+      if (!parsed.ok) {
+        throw new BridgeError(
+          "INVALID_STATE",
+          `${configPath} does not parse (${parsed.error}); fix it first — nothing was written`,
+        );
+      }
+    }
+    const plan = planMigration({
+      currentText: before,
+      sources,
+      plugins,
+      toolServer: options.toolServer === false ? null : toolServerTable(),
+      remove: options.remove ?? false,
+    });
+    const result: MigrateResult = {
+      configPath,
+      changed: plan.report.changed,
+      written: false,
+      dryRun: options.dryRun ?? false,
+      backupPath: null,
+      before,
+      after: plan.text,
+      report: plan.report,
+      codexCheck: "skipped",
+    };
+    if (!plan.report.changed) return result;
+
+    const parsed = parseCheck(plan.text);
+    if (!parsed.ok) {
+      throw new BridgeError(
+        "PROTOCOL_ERROR",
+        `the new config.toml would not parse (${parsed.error}); nothing was written`,
+      );
+    }
+    result.codexCheck = await strictCheck(plan.text, before, options.codexBin);
+    if (options.dryRun) return result;
+
+    result.backupPath = before === null ? null : await backup(configPath, before, options.keepBackups ?? 5);
+    await atomicWrite(configPath, plan.text, options.beforeRename);
+    result.written = true;
+    return result;
+  } finally {
+    await release?.();
+  }
+}
+
+async function strictCheck(
+  text: string,
+  before: string | null,
+  codexBin: string | undefined,
+): Promise<MigrateResult["codexCheck"]> {
+  let bin: string;
+  try {
+    bin = (await resolveCodexBinary(codexBin ? { codexBin } : {})).path;
+  } catch {
+    return "skipped"; // no usable codex binary: the parse check above is all we can do
+  }
+  const candidate = await codexCheck(text, bin);
+  if (candidate.ok) return "passed";
+  // If codex rejects the user's file as it is, our change is not the cause.
+  const original = before === null ? { ok: true as const } : await codexCheck(before, bin);
+  if (!original.ok) return { rejectedOriginalToo: original.error };
+  throw new BridgeError(
+    "PROTOCOL_ERROR",
+    `codex --strict-config rejects the new config.toml (${candidate.error}); nothing was written`,
+  );
+}
+
+async function lock(configPath: string): Promise<() => Promise<void>> {
+  try {
+    return await lockfile.lock(configPath, {
+      realpath: false,
+      lockfilePath: `${configPath}.codex-bridge.lock`,
+      stale: 30_000,
+      retries: { retries: 200, minTimeout: 20, maxTimeout: 250, randomize: true },
+    });
+  } catch (cause) {
+    throw new BridgeError("INVALID_STATE", `another process holds the lock on ${configPath}; try again`, {
+      cause,
+    });
+  }
+}
+
+/** Temp files left by a process that died between write and rename. Only called under the lock. */
+async function removeStaleTemps(home: string): Promise<void> {
+  for (const name of await readdir(home)) {
+    if (name.startsWith(TEMP_PREFIX) && name.endsWith(".tmp")) await rm(join(home, name), { force: true });
+  }
+}
+
+async function backup(configPath: string, text: string, keep: number): Promise<string> {
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
+  const dir = join(configPath, "..");
+  const prefix = `${basename(configPath)}.codex-bridge-backup-`;
+  let path = join(dir, `${prefix}${stamp}`);
+  for (let n = 1; existsSync(path); n++) path = join(dir, `${prefix}${stamp}-${n}`);
+  const mode = (await stat(configPath)).mode & 0o777;
+  await writeSynced(path, text, mode);
+  const backups = (await readdir(dir)).filter((n) => n.startsWith(prefix)).sort();
+  for (const old of backups.slice(0, Math.max(0, backups.length - keep)))
+    await rm(join(dir, old), { force: true });
+  return path;
+}
+
+async function atomicWrite(
+  path: string,
+  text: string,
+  beforeRename: ((tempPath: string) => void | Promise<void>) | undefined,
+): Promise<void> {
+  const dir = join(path, "..");
+  const mode = existsSync(path) ? (await stat(path)).mode & 0o777 : 0o600;
+  const temp = join(dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    await writeSynced(temp, text, mode);
+    await beforeRename?.(temp);
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+  // Make the rename itself durable.
+  const handle = await open(dir, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function writeSynced(path: string, text: string, mode: number): Promise<void> {
+  const handle = await open(path, "w", mode);
+  try {
+    await handle.writeFile(text, "utf8");
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await chmod(path, mode);
+}

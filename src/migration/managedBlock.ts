@@ -1,0 +1,230 @@
+/**
+ * The managed block: everything codex-bridge writes into codex's config.toml
+ * lives between two marker comments; every byte outside stays as it was.
+ * The block always sits just before the file's first table header, so the
+ * root keys it holds stay root keys, and the user's root keys above it stay
+ * theirs. This module only splices text; it never rewrites the user's TOML.
+ */
+import TOML from "@iarna/toml";
+import { type TomlValue, tomlKey, tomlString, tomlValue } from "../util/toml.js";
+import type { CodexServerTable } from "./types.js";
+
+export const START_MARKER =
+  "# >>> codex-bridge managed block: written by `codex-bridge migrate`; edits inside are replaced >>>";
+export const END_MARKER = "# <<< codex-bridge managed block <<<";
+const START_RE = /^#\s*(?:>>>\s*codex-bridge managed block|BEGIN CODEX-BRIDGE)\b/i;
+const END_RE = /^#\s*(?:<<<\s*codex-bridge managed block|END CODEX-BRIDGE)\b/i;
+const SOURCES_PREFIX = "# sources: ";
+
+/** What the block holds. */
+export interface BlockContent {
+  defaultPermissions: string | null;
+  /** name → table and the source label it came from. */
+  servers: Map<string, { source: string; table: CodexServerTable }>;
+  /** plugin id → enabled */
+  plugins: Map<string, boolean>;
+}
+
+export interface SplitResult {
+  /** The file with every block (and its marker lines) removed. */
+  outside: string;
+  /** The text of the first well-formed block found, markers included, or null. */
+  block: string | null;
+  /** Marker problems repaired on the way (orphans, duplicates, legacy markers). */
+  repairs: string[];
+}
+
+/** Separates the managed block(s) from the rest of the file. */
+export function splitBlock(text: string): SplitResult {
+  const lines = text.split("\n");
+  const keep: string[] = [];
+  const repairs: string[] = [];
+  let block: string | null = null;
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i] as string;
+    if (END_RE.test(line.trim())) {
+      repairs.push(`removed an end marker with no start marker (line ${i + 1})`);
+      i++;
+      continue;
+    }
+    if (!START_RE.test(line.trim())) {
+      keep.push(line);
+      i++;
+      continue;
+    }
+    if (!line.startsWith(START_MARKER)) repairs.push(`replaced a legacy start marker (line ${i + 1})`);
+    let end = i + 1;
+    while (
+      end < lines.length &&
+      !END_RE.test((lines[end] as string).trim()) &&
+      !START_RE.test((lines[end] as string).trim())
+    ) {
+      end++;
+    }
+    if (end >= lines.length || START_RE.test((lines[end] as string).trim())) {
+      // No end marker: take what is recognizably ours (our key lines and our tables) and stop at anything else.
+      end = orphanEnd(lines, i + 1);
+      repairs.push(`closed a start marker with no end marker (line ${i + 1})`);
+      const body = lines.slice(i, end);
+      if (block === null) block = [...body, END_MARKER].join("\n");
+      i = end;
+    } else {
+      if (block === null) block = lines.slice(i, end + 1).join("\n");
+      else repairs.push(`removed a duplicate managed block (line ${i + 1})`);
+      i = end + 1;
+    }
+    // The blank line written after the block belongs to it.
+    if (i < lines.length && lines[i] === "" && i < lines.length - 1) i++;
+  }
+  return { outside: keep.join("\n"), block, repairs };
+}
+
+function orphanEnd(lines: string[], from: number): number {
+  let i = from;
+  while (i < lines.length) {
+    const t = (lines[i] as string).trim();
+    if (/^\[/.test(t) && !/^\[(mcp_servers|plugins)\./.test(t)) break;
+    i++;
+  }
+  return i;
+}
+
+/** Reads a block written by {@link renderBlock}. */
+export function parseBlock(block: string | null): BlockContent {
+  const content: BlockContent = { defaultPermissions: null, servers: new Map(), plugins: new Map() };
+  if (!block) return content;
+  let sources: Record<string, string> = {};
+  const sourcesLine = block.split("\n").find((l) => l.startsWith(SOURCES_PREFIX));
+  if (sourcesLine) {
+    try {
+      sources = JSON.parse(sourcesLine.slice(SOURCES_PREFIX.length)) as Record<string, string>;
+    } catch {
+      sources = {};
+    }
+  }
+  let doc: Record<string, unknown>;
+  try {
+    doc = TOML.parse(block) as Record<string, unknown>;
+  } catch {
+    return content; // an unreadable block is rewritten from the sources of this run
+  }
+  if (typeof doc.default_permissions === "string") content.defaultPermissions = doc.default_permissions;
+  for (const [name, table] of Object.entries((doc.mcp_servers ?? {}) as Record<string, CodexServerTable>)) {
+    content.servers.set(name, {
+      source: sources[name] ?? "unknown",
+      table: plain(table) as CodexServerTable,
+    });
+  }
+  for (const [id, table] of Object.entries((doc.plugins ?? {}) as Record<string, { enabled?: unknown }>)) {
+    content.plugins.set(id, table.enabled !== false);
+  }
+  return content;
+}
+
+/** The block's text (markers included), deterministic: servers and plugins sorted by name. */
+export function renderBlock(content: BlockContent): string {
+  const servers = [...content.servers.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const plugins = [...content.plugins.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const sources = Object.fromEntries(servers.map(([name, s]) => [name, s.source]));
+  const out = [START_MARKER, `${SOURCES_PREFIX}${JSON.stringify(sources)}`];
+  if (content.defaultPermissions) out.push(`default_permissions = ${tomlString(content.defaultPermissions)}`);
+  for (const [name, { source, table }] of servers) {
+    out.push("", `[mcp_servers.${tomlKey(name)}]`, `# from ${oneLine(source)}`);
+    for (const key of orderedKeys(table)) out.push(`${tomlKey(key)} = ${tomlValue(table[key] as TomlValue)}`);
+  }
+  for (const [id, enabled] of plugins) {
+    out.push("", `[plugins.${tomlKey(id)}]`, `enabled = ${enabled ? "true" : "false"}`);
+  }
+  out.push(END_MARKER);
+  return out.join("\n");
+}
+
+/**
+ * Inserts the block before the first table header of `outside` (then a blank
+ * line follows it), or at the end. {@link splitBlock} undoes it byte for byte.
+ */
+export function insertBlock(outside: string, block: string): string {
+  const at = firstTableHeaderOffset(outside);
+  if (at === -1) return `${outside}${outside === "" || outside.endsWith("\n") ? "" : "\n"}${block}\n`;
+  return `${outside.slice(0, at)}${block}\n\n${outside.slice(at)}`;
+}
+
+const KEY_ORDER = [
+  "command",
+  "args",
+  "cwd",
+  "url",
+  "bearer_token_env_var",
+  "http_headers",
+  "env_http_headers",
+  "env",
+  "env_vars",
+  "startup_timeout_sec",
+  "tool_timeout_sec",
+  "enabled",
+  "enabled_tools",
+  "disabled_tools",
+];
+
+function orderedKeys(table: CodexServerTable): string[] {
+  const known = KEY_ORDER.filter((k) => table[k] !== undefined);
+  const rest = Object.keys(table)
+    .filter((k) => !KEY_ORDER.includes(k))
+    .sort();
+  return [...known, ...rest];
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\r\n]+/g, " ");
+}
+
+/** @iarna/toml returns objects with symbol metadata; keep plain data only. */
+function plain(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}
+
+/**
+ * Byte offset of the first line that starts a table (`[x]` or `[[x]]`) at the
+ * root of the document, skipping multi-line strings and arrays; -1 if none.
+ */
+export function firstTableHeaderOffset(text: string): number {
+  let offset = 0;
+  let depth = 0;
+  let multi: '"""' | "'''" | null = null;
+  for (const line of text.split("\n")) {
+    if (multi === null && depth === 0 && /^\s*\[/.test(line)) return offset;
+    let i = 0;
+    while (i < line.length) {
+      if (multi) {
+        const close = line.indexOf(multi, i);
+        if (close === -1) {
+          i = line.length;
+        } else {
+          i = close + 3;
+          multi = null;
+        }
+        continue;
+      }
+      const ch = line[i];
+      if (ch === "#") break;
+      if (line.startsWith('"""', i) || line.startsWith("'''", i)) {
+        multi = line.slice(i, i + 3) as '"""' | "'''";
+        i += 3;
+      } else if (ch === '"') {
+        i++;
+        while (i < line.length && line[i] !== '"') i += line[i] === "\\" ? 2 : 1;
+        i++;
+      } else if (ch === "'") {
+        const close = line.indexOf("'", i + 1);
+        i = close === -1 ? line.length : close + 1;
+      } else {
+        if (ch === "[" || ch === "{") depth++;
+        else if (ch === "]" || ch === "}") depth = Math.max(0, depth - 1);
+        i++;
+      }
+    }
+    offset += line.length + 1;
+  }
+  return -1;
+}

@@ -1,0 +1,233 @@
+/**
+ * One server entry from another tool's config → a codex `[mcp_servers.NAME]`
+ * table. Keys with a codex equivalent are mapped; every other key is
+ * reported with the reason; `${VAR}` references become pass-through
+ * (`env_vars`, `bearer_token_env_var`, `env_http_headers`) instead of
+ * literal text; literal secrets are copied only with a warning.
+ */
+import type { TomlValue } from "../util/toml.js";
+import type { CodexServerTable, ImportedServer, ServerError } from "./types.js";
+
+export type Dialect = "json" | "hermes" | "bridge";
+
+type Raw = Record<string, unknown>;
+
+const EXACT_REF = /^\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)\}$/;
+const ANY_REF = /\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*/;
+const BEARER_REF = /^Bearer\s+\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)\}$/i;
+const SECRET_NAME = /token|secret|password|passwd|api[_-]?key|auth|credential|private/i;
+const SECRET_VALUE = /^(?:sk-|ghp_|gho_|github_pat_|xox[abp]-|AKIA|eyJ)|^Bearer\s+\S{8,}/;
+
+/** codex keys a bridge-config server may use as they are. */
+const CODEX_KEYS = new Set([
+  "command",
+  "args",
+  "env",
+  "env_vars",
+  "cwd",
+  "url",
+  "bearer_token_env_var",
+  "http_headers",
+  "env_http_headers",
+  "startup_timeout_sec",
+  "tool_timeout_sec",
+  "enabled",
+  "enabled_tools",
+  "disabled_tools",
+]);
+
+export function mapServer(
+  name: string,
+  raw: unknown,
+  source: string,
+  dialect: Dialect,
+): ImportedServer | ServerError {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
+    return { name, source, message: `server ${name}: expected a table/object, got ${typeof raw}` };
+  }
+  const entry = raw as Raw;
+  const table: CodexServerTable = {};
+  const skipped: string[] = [];
+  const warnings: string[] = [];
+  const envVars = new Set<string>();
+  const handled = new Set<string>();
+  const take = (key: string) => {
+    handled.add(key);
+    return entry[key];
+  };
+
+  const command = take("command");
+  const url = take("url") ?? take("serverUrl");
+  if (typeof command === "string" && command !== "") {
+    table.command = command;
+    const args = take("args");
+    if (args !== undefined) {
+      if (Array.isArray(args) && args.every((a) => typeof a === "string" || typeof a === "number")) {
+        table.args = args.map(String);
+      } else {
+        return { name, source, message: `server ${name}: args must be a list of strings` };
+      }
+    }
+    const cwd = take("cwd");
+    if (typeof cwd === "string") table.cwd = cwd;
+    mapEnv(take("env"), table, envVars, skipped, warnings);
+    if (typeof url === "string") skipped.push(`url: ignored, the server has a command (stdio)`);
+  } else if (typeof url === "string" && url !== "") {
+    table.url = url;
+    mapHeaders(take("headers") ?? take("http_headers"), table, skipped, warnings);
+    if (take("env") !== undefined)
+      skipped.push("env: an HTTP server is not a process codex starts; no environment to set");
+  } else {
+    return { name, source, message: `server ${name}: has neither a command nor a url` };
+  }
+
+  const transport = take("type") ?? take("transport");
+  if (typeof transport === "string") {
+    if (/^(sse)$/i.test(transport))
+      warnings.push("type sse: codex speaks streamable HTTP; an SSE-only server may not connect");
+    else if (!/^(stdio|http|streamable-?http|streamableHttp)$/i.test(transport)) {
+      skipped.push(`type: ${transport} has no codex equivalent`);
+    }
+  }
+
+  // Enabled / disabled.
+  const disabled = take("disabled");
+  const enabled = take("enabled");
+  if (disabled === true || enabled === false) table.enabled = false;
+
+  // Timeouts, in seconds.
+  if (dialect === "hermes") {
+    seconds(take("timeout"), "tool_timeout_sec", table, skipped, "timeout");
+    seconds(take("connect_timeout"), "startup_timeout_sec", table, skipped, "connect_timeout");
+    const tools = take("tools");
+    if (tools && typeof tools === "object") {
+      const t = tools as Raw;
+      if (stringList(t.include)) table.enabled_tools = t.include as string[];
+      if (stringList(t.exclude)) table.disabled_tools = t.exclude as string[];
+      for (const key of Object.keys(t))
+        if (key !== "include" && key !== "exclude") skipped.push(`tools.${key}: no codex equivalent`);
+    }
+  }
+  for (const key of ["startup_timeout_sec", "tool_timeout_sec"] as const) {
+    if (entry[key] !== undefined) seconds(take(key), key, table, skipped, key);
+  }
+  for (const key of ["enabled_tools", "disabled_tools"] as const) {
+    const v = take(key);
+    if (v === undefined) continue;
+    if (stringList(v)) table[key] = v;
+    else skipped.push(`${key}: expected a list of tool names`);
+  }
+  if (dialect === "bridge") {
+    for (const key of ["env_vars", "bearer_token_env_var", "env_http_headers"] as const) {
+      const v = take(key);
+      if (v === undefined) continue;
+      if (key === "env_vars" && stringList(v)) v.forEach((n) => envVars.add(n));
+      else if (key === "bearer_token_env_var" && typeof v === "string") table.bearer_token_env_var = v;
+      else if (key === "env_http_headers" && isStringMap(v)) table.env_http_headers = v;
+      else skipped.push(`${key}: unexpected value`);
+    }
+  }
+  if (envVars.size > 0) table.env_vars = [...envVars].sort();
+
+  for (const key of Object.keys(entry)) {
+    if (handled.has(key)) continue;
+    skipped.push(
+      dialect === "bridge" && !CODEX_KEYS.has(key)
+        ? `${key}: not a codex MCP server key`
+        : `${key}: no codex equivalent`,
+    );
+  }
+  return { name, source, table, skipped, warnings };
+}
+
+function mapEnv(
+  env: unknown,
+  table: CodexServerTable,
+  envVars: Set<string>,
+  skipped: string[],
+  warnings: string[],
+) {
+  if (env === undefined || env === null) return;
+  if (!isPlainObject(env)) {
+    skipped.push("env: expected a table of NAME = value");
+    return;
+  }
+  const literal: Record<string, TomlValue> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const text = typeof value === "number" || typeof value === "boolean" ? String(value) : value;
+    if (typeof text !== "string") {
+      skipped.push(`env.${key}: not a string`);
+      continue;
+    }
+    const ref = EXACT_REF.exec(text);
+    if (ref?.[1] === key) {
+      envVars.add(key);
+    } else if (ref || ANY_REF.test(text) || text.includes("${input:")) {
+      skipped.push(
+        `env.${key}: refers to ${text}; codex passes variables through only under their own name — set ${key} in codex's environment and add it to env_vars`,
+      );
+    } else {
+      literal[key] = text;
+      if (SECRET_NAME.test(key) || SECRET_VALUE.test(text)) {
+        warnings.push(
+          `env.${key}: a literal secret is copied into config.toml (consider env_vars and your shell environment)`,
+        );
+      }
+    }
+  }
+  if (Object.keys(literal).length > 0) table.env = literal;
+}
+
+function mapHeaders(headers: unknown, table: CodexServerTable, skipped: string[], warnings: string[]) {
+  if (headers === undefined || headers === null) return;
+  if (!isPlainObject(headers)) {
+    skipped.push("headers: expected a table of Header = value");
+    return;
+  }
+  const literal: Record<string, TomlValue> = {};
+  const fromEnv: Record<string, TomlValue> = {};
+  for (const [header, value] of Object.entries(headers)) {
+    if (typeof value !== "string") {
+      skipped.push(`headers.${header}: not a string`);
+      continue;
+    }
+    const bearer = BEARER_REF.exec(value);
+    const exact = EXACT_REF.exec(value);
+    if (/^authorization$/i.test(header) && bearer?.[1]) {
+      table.bearer_token_env_var = bearer[1];
+    } else if (exact?.[1]) {
+      fromEnv[header] = exact[1];
+    } else if (ANY_REF.test(value)) {
+      skipped.push(
+        `headers.${header}: ${value} mixes text and a variable; codex can only send a whole variable as a header`,
+      );
+    } else {
+      literal[header] = value;
+      if (/^authorization$/i.test(header) || SECRET_NAME.test(header) || SECRET_VALUE.test(value)) {
+        warnings.push(
+          `headers.${header}: a literal secret is copied into config.toml (consider "Bearer \${VAR}" so it becomes bearer_token_env_var)`,
+        );
+      }
+    }
+  }
+  if (Object.keys(literal).length > 0) table.http_headers = literal;
+  if (Object.keys(fromEnv).length > 0) table.env_http_headers = fromEnv;
+}
+
+function seconds(value: unknown, key: string, table: CodexServerTable, skipped: string[], from: string) {
+  if (value === undefined) return;
+  if (typeof value === "number" && Number.isFinite(value) && value > 0) table[key] = value;
+  else skipped.push(`${from}: expected a number of seconds > 0`);
+}
+
+function stringList(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === "string");
+}
+
+function isPlainObject(v: unknown): v is Raw {
+  return !!v && typeof v === "object" && !Array.isArray(v);
+}
+
+function isStringMap(v: unknown): v is Record<string, string> {
+  return isPlainObject(v) && Object.values(v).every((x) => typeof x === "string");
+}

@@ -1,0 +1,167 @@
+/**
+ * Computes what `migrate` would write: the new config.toml text and a report
+ * of every decision. Pure: no file is read or written here.
+ */
+import TOML from "@iarna/toml";
+import { BridgeError } from "../errors.js";
+import { type BlockContent, insertBlock, parseBlock, renderBlock, splitBlock } from "./managedBlock.js";
+import type { CodexServerTable, ServerError, SourceResult } from "./types.js";
+
+/** The bridge's own tool server, as codex sees it. */
+export const TOOL_SERVER_NAME = "codex-bridge-tools";
+export const TOOL_SERVER_SOURCE = "codex-bridge";
+export const DEFAULT_PERMISSIONS = ":workspace";
+
+export type PluginDiscovery =
+  | { ok: true; plugins: Array<{ id: string; enabled: boolean }> }
+  | { ok: false; error: string }
+  /** Not asked (`--no-plugins`): keep what the block had. */
+  | null;
+
+export interface PlanInput {
+  /** config.toml as it is now; null when it does not exist. */
+  currentText: string | null;
+  sources: SourceResult[];
+  plugins: PluginDiscovery;
+  /** The tool server's table; null to leave it out. */
+  toolServer: CodexServerTable | null;
+  /** Take the block out instead. */
+  remove?: boolean;
+}
+
+export interface MigrationReport {
+  changed: boolean;
+  migrated: Array<{ name: string; source: string; skipped: string[]; warnings: string[] }>;
+  /** Servers the user defined outside the block: their definition wins. */
+  kept: string[];
+  /** Servers of the block that came from sources not read this time: left as they were. */
+  retained: Array<{ name: string; source: string }>;
+  /** Servers that disappeared from the source they came from. */
+  removed: string[];
+  plugins: { written: Array<{ id: string; enabled: boolean }>; kept: string[]; error: string | null };
+  defaultPermissions: string | null;
+  toolServer: boolean;
+  sources: Array<{ label: string; found: boolean; servers: number; error: string | null }>;
+  errors: ServerError[];
+  repairs: string[];
+}
+
+export interface Plan {
+  text: string;
+  report: MigrationReport;
+}
+
+export function planMigration(input: PlanInput): Plan {
+  const current = input.currentText ?? "";
+  const { outside, block, repairs } = splitBlock(current);
+  let user: Record<string, unknown>;
+  try {
+    user = TOML.parse(outside) as Record<string, unknown>;
+  } catch (cause) {
+    throw new BridgeError(
+      "INVALID_STATE",
+      `config.toml without the managed block does not parse: ${firstLine(cause)}`,
+      {
+        cause,
+      },
+    );
+  }
+  const userServers = new Set(Object.keys((user.mcp_servers ?? {}) as object));
+  const userPlugins = new Set(Object.keys((user.plugins ?? {}) as object));
+  const old = parseBlock(block);
+  const report: MigrationReport = {
+    changed: false,
+    migrated: [],
+    kept: [],
+    retained: [],
+    removed: [],
+    plugins: { written: [], kept: [], error: null },
+    defaultPermissions: null,
+    toolServer: false,
+    sources: input.sources.map((s) => ({
+      label: s.label,
+      found: s.found,
+      servers: s.servers.length,
+      error: s.fileError,
+    })),
+    errors: input.sources.flatMap((s) => s.errors),
+    repairs,
+  };
+
+  if (input.remove) {
+    const text = outside;
+    return { text, report: { ...report, changed: text !== input.currentText && input.currentText !== null } };
+  }
+
+  const readOk = new Set(input.sources.filter((s) => s.found && !s.fileError).map((s) => s.label));
+  const readFailed = new Set(input.sources.filter((s) => s.fileError).map((s) => s.label));
+  const content: BlockContent = { defaultPermissions: null, servers: new Map(), plugins: new Map() };
+
+  // What other sources wrote before stays (a source that failed to read keeps its servers too).
+  for (const [name, entry] of old.servers) {
+    if (entry.source === TOOL_SERVER_SOURCE) continue;
+    if (readOk.has(entry.source)) {
+      if (!input.sources.some((s) => s.label === entry.source && s.servers.some((x) => x.name === name))) {
+        report.removed.push(name);
+      }
+      continue;
+    }
+    content.servers.set(name, entry);
+    if (!readFailed.has(entry.source)) report.retained.push({ name, source: entry.source });
+  }
+  for (const source of input.sources) {
+    for (const server of source.servers) {
+      const earlier = content.servers.get(server.name);
+      if (earlier && readOk.has(earlier.source) && earlier.source !== server.source) {
+        report.errors.push({
+          name: server.name,
+          source: server.source,
+          message: `server ${server.name} is also defined by ${earlier.source}; this one (${server.source}) wins`,
+        });
+      }
+      content.servers.set(server.name, { source: server.source, table: server.table });
+      report.migrated.push({
+        name: server.name,
+        source: server.source,
+        skipped: server.skipped,
+        warnings: server.warnings,
+      });
+    }
+  }
+  if (input.toolServer) {
+    content.servers.set(TOOL_SERVER_NAME, { source: TOOL_SERVER_SOURCE, table: input.toolServer });
+    report.toolServer = true;
+  }
+  for (const name of [...content.servers.keys()]) {
+    if (userServers.has(name)) {
+      content.servers.delete(name);
+      report.kept.push(name);
+      if (name === TOOL_SERVER_NAME) report.toolServer = false;
+    }
+  }
+  report.migrated = report.migrated.filter((m) => content.servers.get(m.name)?.source === m.source);
+
+  if (input.plugins?.ok) {
+    for (const plugin of input.plugins.plugins) {
+      if (userPlugins.has(plugin.id)) report.plugins.kept.push(plugin.id);
+      else content.plugins.set(plugin.id, plugin.enabled);
+    }
+  } else {
+    if (input.plugins && !input.plugins.ok) report.plugins.error = input.plugins.error;
+    for (const [id, enabled] of old.plugins) if (!userPlugins.has(id)) content.plugins.set(id, enabled);
+  }
+  report.plugins.written = [...content.plugins].map(([id, enabled]) => ({ id, enabled }));
+
+  if (user.default_permissions === undefined && user.sandbox_mode === undefined) {
+    content.defaultPermissions = DEFAULT_PERMISSIONS;
+    report.defaultPermissions = DEFAULT_PERMISSIONS;
+  }
+
+  const text = insertBlock(outside, renderBlock(content));
+  report.changed = text !== input.currentText;
+  return { text, report };
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
+}

@@ -1,0 +1,91 @@
+/**
+ * The sources of MCP servers. `--from KIND` reads the kind's default
+ * locations (a missing file is skipped); `--from KIND:PATH` reads PATH (a
+ * missing file is an error).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { BridgeError } from "../../errors.js";
+import { type Dialect, mapServer } from "../mapServer.js";
+import { SOURCE_KINDS, type SourceKind, type SourceRef, type SourceResult, sourceLabel } from "../types.js";
+import { bridgeSource } from "./bridge.js";
+import { claudeCodeSource } from "./claudeCode.js";
+import { claudeDesktopSource } from "./claudeDesktop.js";
+import type { SourceContext, SourceReader } from "./common.js";
+import { cursorSource } from "./cursor.js";
+import { hermesSource } from "./hermes.js";
+import { vscodeSource } from "./vscode.js";
+
+export type { SourceContext } from "./common.js";
+
+const READERS: Record<SourceKind, SourceReader> = {
+  bridge: bridgeSource,
+  "claude-desktop": claudeDesktopSource,
+  "claude-code": claudeCodeSource,
+  cursor: cursorSource,
+  vscode: vscodeSource,
+  hermes: hermesSource,
+};
+
+export function defaultContext(): SourceContext {
+  return { env: process.env, cwd: process.cwd(), platform: process.platform };
+}
+
+/** Default locations of a kind. */
+export function defaultPaths(kind: SourceKind, ctx: SourceContext): string[] {
+  return READERS[kind].defaultPaths(ctx);
+}
+
+/** Parses `--from` values (`KIND` or `KIND:PATH`) into source refs; default `bridge`. */
+export function parseSources(values: string[], ctx: SourceContext): SourceRef[] {
+  const list = values.length > 0 ? values : ["bridge"];
+  return list.flatMap((value): SourceRef[] => {
+    const colon = value.indexOf(":");
+    const kind = (colon === -1 ? value : value.slice(0, colon)).toLowerCase();
+    if (!(SOURCE_KINDS as readonly string[]).includes(kind)) {
+      throw new BridgeError(
+        "INVALID_OPTION",
+        `--from ${JSON.stringify(value)}: unknown source ${JSON.stringify(kind)}; use one of ${SOURCE_KINDS.join(", ")}, optionally as KIND:PATH`,
+      );
+    }
+    if (colon !== -1) {
+      const path = value.slice(colon + 1);
+      if (!path)
+        throw new BridgeError(
+          "INVALID_OPTION",
+          `--from ${JSON.stringify(value)}: the path after ":" is empty`,
+        );
+      return [{ kind: kind as SourceKind, path: resolve(ctx.cwd, path), explicit: true }];
+    }
+    return defaultPaths(kind as SourceKind, ctx).map((path) => ({
+      kind: kind as SourceKind,
+      path,
+      explicit: false,
+    }));
+  });
+}
+
+/** Reads one source. Never throws: problems are in the result. */
+export function readSource(source: SourceRef, ctx: SourceContext): SourceResult {
+  const label = sourceLabel(source);
+  const result: SourceResult = { source, label, found: false, servers: [], errors: [], fileError: null };
+  if (!existsSync(source.path)) {
+    if (source.explicit) result.fileError = `${source.path} does not exist`;
+    return result;
+  }
+  result.found = true;
+  let entries: Record<string, unknown>;
+  try {
+    entries = READERS[source.kind].extract(readFileSync(source.path, "utf8"), ctx);
+  } catch (err) {
+    result.fileError = `${source.path}: ${err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err)}`;
+    return result;
+  }
+  const dialect: Dialect = source.kind === "hermes" ? "hermes" : source.kind === "bridge" ? "bridge" : "json";
+  for (const [name, raw] of Object.entries(entries)) {
+    const mapped = mapServer(name, raw, label, dialect);
+    if ("table" in mapped) result.servers.push(mapped);
+    else result.errors.push(mapped);
+  }
+  return result;
+}
