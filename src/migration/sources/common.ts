@@ -1,5 +1,5 @@
 /** What every source file provides, and the parsing helpers they share. */
-import { homedir } from "node:os";
+import { homeOf as homeOfEnv } from "../../paths.js";
 import type { SourceKind } from "../types.js";
 
 export interface SourceContext {
@@ -18,7 +18,7 @@ export interface SourceReader {
 }
 
 export function homeOf(ctx: SourceContext): string {
-  return ctx.env.HOME && ctx.env.HOME !== "" ? ctx.env.HOME : homedir();
+  return homeOfEnv(ctx.env);
 }
 
 export function parseJson(text: string): Record<string, unknown> {
