@@ -151,7 +151,8 @@ async function lock(configPath: string): Promise<() => Promise<void>> {
     return await lockfile.lock(configPath, {
       realpath: false,
       lockfilePath: `${configPath}.codex-bridge.lock`,
-      stale: 30_000,
+      // A lock left by a killed process is taken over after 5 s (the holder refreshes it every 2.5 s).
+      stale: 5_000,
       retries: { retries: 200, minTimeout: 20, maxTimeout: 250, randomize: true },
     });
   } catch (cause) {

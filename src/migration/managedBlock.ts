@@ -105,7 +105,7 @@ export function parseBlock(block: string | null): BlockContent {
   }
   let doc: Record<string, unknown>;
   try {
-    doc = TOML.parse(block) as Record<string, unknown>;
+    doc = TOML.parse(block);
   } catch {
     return content; // an unreadable block is rewritten from the sources of this run
   }

@@ -102,8 +102,8 @@ export function mapServer(
     const tools = take("tools");
     if (tools && typeof tools === "object") {
       const t = tools as Raw;
-      if (stringList(t.include)) table.enabled_tools = t.include as string[];
-      if (stringList(t.exclude)) table.disabled_tools = t.exclude as string[];
+      if (stringList(t.include)) table.enabled_tools = t.include;
+      if (stringList(t.exclude)) table.disabled_tools = t.exclude;
       for (const key of Object.keys(t))
         if (key !== "include" && key !== "exclude") skipped.push(`tools.${key}: no codex equivalent`);
     }

@@ -56,7 +56,7 @@ export function planMigration(input: PlanInput): Plan {
   const { outside, block, repairs } = splitBlock(current);
   let user: Record<string, unknown>;
   try {
-    user = TOML.parse(outside) as Record<string, unknown>;
+    user = TOML.parse(outside);
   } catch (cause) {
     throw new BridgeError(
       "INVALID_STATE",
@@ -66,8 +66,8 @@ export function planMigration(input: PlanInput): Plan {
       },
     );
   }
-  const userServers = new Set(Object.keys((user.mcp_servers ?? {}) as object));
-  const userPlugins = new Set(Object.keys((user.plugins ?? {}) as object));
+  const userServers = new Set(Object.keys(user.mcp_servers ?? {}));
+  const userPlugins = new Set(Object.keys(user.plugins ?? {}));
   const old = parseBlock(block);
   const report: MigrationReport = {
     changed: false,
