@@ -47,7 +47,13 @@ export {
   type NotificationFilter,
   type OverloadRetryOptions,
 } from "./codex/client.js";
-export { type AccountStatus, type DoctorOptions, type DoctorReport, runDoctor } from "./codex/diagnostics.js";
+export {
+  type AccountStatus,
+  type DoctorOptions,
+  type DoctorReport,
+  type McpServerCheck,
+  runDoctor,
+} from "./codex/diagnostics.js";
 export type {
   SessionEvent,
   SessionEventBody,
@@ -114,7 +120,25 @@ export {
 } from "./jsonrpc/connection.js";
 export { DEFAULT_MAX_LINE_BYTES, type LineReaderOptions, readJsonLines } from "./jsonrpc/lineReader.js";
 export type { RequestId } from "./jsonrpc/messages.js";
-export { bridgeHome, defaultStorePath } from "./store/db.js";
+export { type MigrateOptions, type MigrateResult, migrate } from "./migration/apply.js";
+export { type BlockState, managedBlockState } from "./migration/drift.js";
+export {
+  DEFAULT_PERMISSIONS,
+  type MigrationReport,
+  type PlanInput,
+  planMigration,
+  TOOL_SERVER_NAME,
+} from "./migration/plan.js";
+export { SOURCE_KINDS, type SourceKind } from "./migration/types.js";
+export { bridgeConfigPath, bridgeHome, codexHome } from "./paths.js";
+export {
+  parseRuntimeSetting,
+  RUNTIME_SETTINGS,
+  type RuntimeSetting,
+  readRuntimeSetting,
+  writeRuntimeSetting,
+} from "./runtime/setting.js";
+export { defaultStorePath } from "./store/db.js";
 export {
   type ApprovalRecord,
   BridgeStore,

@@ -8,6 +8,7 @@ import { registerDemo } from "./commands/demo.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerMigrate } from "./commands/migrate.js";
 import { registerRun } from "./commands/run.js";
+import { registerRuntime } from "./commands/runtime.js";
 import { registerSessions } from "./commands/sessions.js";
 import { type Output, terminal } from "./output.js";
 
@@ -22,6 +23,7 @@ export function buildProgram(out: Output = terminal): Command {
   registerSessions(program, out);
   registerDemo(program, out);
   registerMigrate(program, out);
+  registerRuntime(program, out);
   registerDoctor(program, out);
   const override = (command: Command) => {
     command.exitOverride();

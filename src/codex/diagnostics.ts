@@ -35,8 +35,18 @@ export interface DoctorReport {
     requiresOpenaiAuth: boolean | null;
     error: string | null;
   };
+  /** Each configured MCP server as codex starts it (null when codex could not be asked). */
+  mcpServers: McpServerCheck[] | null;
   /** One line per problem, each saying what to do. Empty when ok. */
   problems: string[];
+}
+
+export interface McpServerCheck {
+  name: string;
+  /** `connected`: started and listed its tools; `failed`: see `error`. */
+  status: "connected" | "failed";
+  tools: number;
+  error: string | null;
 }
 
 export interface DoctorOptions {
@@ -105,8 +115,9 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     requiresOpenaiAuth: null,
     error: null,
   };
+  let mcpServers: McpServerCheck[] | null = null;
   if (binary.ok && binary.path) {
-    await readAccount(binary.path, options, account);
+    mcpServers = await readFromCodex(binary.path, options, account);
     if (account.error) problems.push(`could not read the account from codex: ${account.error}`);
     else if (account.status === "login-required") {
       problems.push("codex needs a login: run `codex login` (or set an API key) and try again");
@@ -120,15 +131,17 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     home: homedir(),
     config,
     account,
+    mcpServers,
     problems,
   };
 }
 
-async function readAccount(
+/** Fills `account` and returns the MCP server checks, from one short-lived app-server. */
+async function readFromCodex(
   codexBin: string,
   options: DoctorOptions,
   account: DoctorReport["account"],
-): Promise<void> {
+): Promise<McpServerCheck[] | null> {
   const timeoutMs = options.timeoutMs ?? 20_000;
   let client: CodexClient | undefined;
   try {
@@ -138,6 +151,28 @@ async function readAccount(
       connection: { requestTimeoutMs: timeoutMs },
       shutdownGraceMs: 1000,
     });
+    await readAccount(client, account);
+    try {
+      const listed = await client.mcpServerStatusList({ detail: "toolsAndAuthOnly" });
+      return listed.data.map((s) => ({
+        name: s.name,
+        status: s.toolsError || s.runtimeStatus === "failed" ? "failed" : "connected",
+        tools: Object.keys(s.tools).length,
+        error: s.toolsError,
+      }));
+    } catch {
+      return null;
+    }
+  } catch (err) {
+    account.error = message(err);
+    return null;
+  } finally {
+    await client?.close();
+  }
+}
+
+async function readAccount(client: CodexClient, account: DoctorReport["account"]): Promise<void> {
+  try {
     const result = await client.accountRead({});
     account.requiresOpenaiAuth = result.requiresOpenaiAuth;
     const acct = result.account;
@@ -157,8 +192,6 @@ async function readAccount(
     }
   } catch (err) {
     account.error = message(err);
-  } finally {
-    await client?.close();
   }
 }
 

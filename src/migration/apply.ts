@@ -3,14 +3,14 @@
  * replace codex's config.toml atomically under an inter-process lock, with a
  * timestamped backup. A config.toml that does not parse is never touched.
  */
-import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import lockfile from "proper-lockfile";
 import { resolveCodexBinary } from "../codex/binary.js";
 import { BridgeError } from "../errors.js";
 import { codexHome as defaultCodexHome } from "../paths.js";
+import { atomicWrite, tempPrefix, writeSynced } from "../util/atomicFile.js";
 import { type MigrationReport, type PluginDiscovery, planMigration } from "./plan.js";
 import { discoverPlugins } from "./plugins.js";
 import { defaultContext, parseSources, readSource, type SourceContext } from "./sources/index.js";
@@ -53,8 +53,6 @@ export interface MigrateResult {
   /** Whether codex's --strict-config check ran, and what it said. */
   codexCheck: "passed" | "skipped" | { rejectedOriginalToo: string };
 }
-
-const TEMP_PREFIX = "config.toml.codex-bridge-";
 
 export async function migrate(options: MigrateOptions = {}): Promise<MigrateResult> {
   const home = options.codexHome ?? defaultCodexHome();
@@ -116,7 +114,11 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
     if (options.dryRun) return result;
 
     result.backupPath = before === null ? null : await backup(configPath, before, options.keepBackups ?? 5);
-    await atomicWrite(configPath, plan.text, options.beforeRename);
+    await atomicWrite(
+      configPath,
+      plan.text,
+      options.beforeRename ? { beforeRename: options.beforeRename } : {},
+    );
     result.written = true;
     return result;
   } finally {
@@ -165,15 +167,14 @@ async function lock(configPath: string): Promise<() => Promise<void>> {
 /** Temp files left by a process that died between write and rename. Only called under the lock. */
 async function removeStaleTemps(home: string): Promise<void> {
   for (const name of await readdir(home)) {
-    if (name.startsWith(TEMP_PREFIX) && name.endsWith(".tmp")) await rm(join(home, name), { force: true });
+    if (name.startsWith(tempPrefix("config.toml")) && name.endsWith(".tmp"))
+      await rm(join(home, name), { force: true });
   }
 }
 
 async function backup(configPath: string, text: string, keep: number): Promise<string> {
-  const stamp = new Date()
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d+Z$/, "Z");
+  // Millisecond stamps: several runs within a second still sort in order.
+  const stamp = new Date().toISOString().replace(/[-:.]/g, "");
   const dir = join(configPath, "..");
   const prefix = `${basename(configPath)}.codex-bridge-backup-`;
   let path = join(dir, `${prefix}${stamp}`);
@@ -184,40 +185,4 @@ async function backup(configPath: string, text: string, keep: number): Promise<s
   for (const old of backups.slice(0, Math.max(0, backups.length - keep)))
     await rm(join(dir, old), { force: true });
   return path;
-}
-
-async function atomicWrite(
-  path: string,
-  text: string,
-  beforeRename: ((tempPath: string) => void | Promise<void>) | undefined,
-): Promise<void> {
-  const dir = join(path, "..");
-  const mode = existsSync(path) ? (await stat(path)).mode & 0o777 : 0o600;
-  const temp = join(dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    await writeSynced(temp, text, mode);
-    await beforeRename?.(temp);
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
-  // Make the rename itself durable.
-  const handle = await open(dir, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function writeSynced(path: string, text: string, mode: number): Promise<void> {
-  const handle = await open(path, "w", mode);
-  try {
-    await handle.writeFile(text, "utf8");
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await chmod(path, mode);
 }

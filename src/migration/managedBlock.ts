@@ -7,6 +7,9 @@
  */
 import TOML from "@iarna/toml";
 import { type TomlValue, tomlKey, tomlString, tomlValue } from "../util/toml.js";
+import { firstTableHeaderOffset } from "../util/tomlScan.js";
+
+export { firstTableHeaderOffset };
 import type { CodexServerTable } from "./types.js";
 
 export const START_MARKER =
@@ -182,49 +185,4 @@ function oneLine(text: string): string {
 /** @iarna/toml returns objects with symbol metadata; keep plain data only. */
 function plain(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value)) as unknown;
-}
-
-/**
- * Byte offset of the first line that starts a table (`[x]` or `[[x]]`) at the
- * root of the document, skipping multi-line strings and arrays; -1 if none.
- */
-export function firstTableHeaderOffset(text: string): number {
-  let offset = 0;
-  let depth = 0;
-  let multi: '"""' | "'''" | null = null;
-  for (const line of text.split("\n")) {
-    if (multi === null && depth === 0 && /^\s*\[/.test(line)) return offset;
-    let i = 0;
-    while (i < line.length) {
-      if (multi) {
-        const close = line.indexOf(multi, i);
-        if (close === -1) {
-          i = line.length;
-        } else {
-          i = close + 3;
-          multi = null;
-        }
-        continue;
-      }
-      const ch = line[i];
-      if (ch === "#") break;
-      if (line.startsWith('"""', i) || line.startsWith("'''", i)) {
-        multi = line.slice(i, i + 3) as '"""' | "'''";
-        i += 3;
-      } else if (ch === '"') {
-        i++;
-        while (i < line.length && line[i] !== '"') i += line[i] === "\\" ? 2 : 1;
-        i++;
-      } else if (ch === "'") {
-        const close = line.indexOf("'", i + 1);
-        i = close === -1 ? line.length : close + 1;
-      } else {
-        if (ch === "[" || ch === "{") depth++;
-        else if (ch === "]" || ch === "}") depth = Math.max(0, depth - 1);
-        i++;
-      }
-    }
-    offset += line.length + 1;
-  }
-  return -1;
 }

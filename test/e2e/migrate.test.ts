@@ -176,9 +176,14 @@ describe("migrate writes config.toml safely (real codex validates)", () => {
     expect(result.written).toBe(true);
     await using client = await CodexClient.start({ codexHome: dir.path, cwd: dir.path });
     trackPid(client.process.pid);
-    const status = await client.mcpServerStatusList({});
-    const echo = status.data.find((s) => s.name === "echo");
-    expect(echo).toBeDefined();
+    // Each thread starts its own copy of every configured server; ask about this thread's.
+    const { thread } = await client.threadStart({ cwd: dir.path });
+    let echo: Awaited<ReturnType<typeof client.mcpServerStatusList>>["data"][number] | undefined;
+    for (let i = 0; i < 50 && echo?.runtimeStatus !== "connected"; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 100));
+      echo = (await client.mcpServerStatusList({ threadId: thread.id })).data.find((s) => s.name === "echo");
+    }
+    expect(echo?.runtimeStatus).toBe("connected");
     expect(Object.keys(echo?.tools ?? {})).toContain("echo");
   });
 
