@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { PACKAGE_VERSION } from "../version.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerDoctor } from "./commands/doctor.js";
+import { registerMcpServe } from "./commands/mcpServe.js";
 import { registerMigrate } from "./commands/migrate.js";
 import { registerRun } from "./commands/run.js";
 import { registerRuntime } from "./commands/runtime.js";
@@ -23,6 +24,7 @@ export function buildProgram(out: Output = terminal): Command {
   registerSessions(program, out);
   registerDemo(program, out);
   registerMigrate(program, out);
+  registerMcpServe(program);
   registerRuntime(program, out);
   registerDoctor(program, out);
   const override = (command: Command) => {

@@ -62,6 +62,8 @@ export interface ApprovalOutcome {
 }
 
 export interface ApprovalHooks {
+  /** MCP tool calls this returns true for are accepted without asking (the bridge's read-only tools). */
+  trustedTool?(server: string, tool: string | null): boolean;
   onRequested?(request: ApprovalRequest): void;
   onResolved?(request: ApprovalRequest, outcome: ApprovalOutcome, requestedAt: number): void;
 }
@@ -103,15 +105,14 @@ export class ApprovalBroker {
       decidedBy,
       response: toWireResponse(request, decision),
     });
-    if (
-      request.kind === "mcpToolCall" &&
-      request.mcp &&
-      (this.#options.trustedMcpServers ?? []).includes(request.mcp.server)
-    ) {
-      return done(
-        { decision: "accept", reason: `${request.mcp.server} is a trusted tool server` },
-        "trusted",
-      );
+    if (request.kind === "mcpToolCall" && request.mcp) {
+      const { server, tool } = request.mcp;
+      if ((this.#options.trustedMcpServers ?? []).includes(server)) {
+        return done({ decision: "accept", reason: `${server} is a trusted tool server` }, "trusted");
+      }
+      if (this.#hooks.trustedTool?.(server, tool)) {
+        return done({ decision: "accept", reason: `${server}.${tool ?? "?"} only reads` }, "trusted");
+      }
     }
     const policy = this.#options.policy ?? "ask";
     let mode: "ask" | "accept" | "decline";

@@ -8,10 +8,17 @@
 import { BridgeError } from "../errors.js";
 import { defaultStorePath } from "../store/db.js";
 import { BridgeStore } from "../store/store.js";
+import {
+  BUILTIN_READ_ONLY_TOOLS,
+  IDENTITY_ENV,
+  TOOL_SERVER_NAME,
+  toolServerCommand,
+} from "../toolServerSpec.js";
 import { APPROVAL_METHODS, type ApprovalMethod, parseApprovalRequest } from "./approvalRequests.js";
 import { ApprovalBroker, type ApprovalOptions, auditRecord } from "./approvals.js";
 import { CodexClient, type CodexClientOptions } from "./client.js";
 import type { ProjectorOptions } from "./projector.js";
+import type { JsonValue } from "./protocol/generated/serde_json/JsonValue.js";
 import { Session, type SessionHost, type SessionOptions } from "./session.js";
 import type { WatchdogOptions } from "./watchdog.js";
 
@@ -40,6 +47,13 @@ export interface CodexBridgeOptions extends Pick<
   interruptGraceMs?: number;
   /** Largest tool output kept in a transcript message. Default 32000 characters. */
   maxOutputChars?: number;
+  /**
+   * The bridge's own MCP tool server (session search, memory, host tools),
+   * given to every thread with that session's identity. `false` leaves it
+   * out. `modules`: host tool modules to serve besides those in the bridge
+   * config. Default: on, no extra modules.
+   */
+  toolServer?: false | { modules?: string[] };
 }
 
 export class CodexBridge implements SessionHost {
@@ -174,6 +188,32 @@ export class CodexBridge implements SessionHost {
   }
 
   /** @internal */
+  toolServerConfig(session: Session, threadId: string | null): Record<string, JsonValue> {
+    const option = this.#options.toolServer;
+    if (option === false) return {};
+    const { command, args } = toolServerCommand();
+    const env: Record<string, string> = { [IDENTITY_ENV.sessionId]: session.id };
+    if (threadId) env[IDENTITY_ENV.threadId] = threadId;
+    if (session.options.taskId) env[IDENTITY_ENV.taskId] = session.options.taskId;
+    if (this.store && this.store.path !== ":memory:") env[IDENTITY_ENV.storePath] = this.store.path;
+    // The whole table, so the thread gets the server even without a migrated config.toml;
+    // codex merges it over a [mcp_servers.codex-bridge-tools] it may already have.
+    return {
+      [`mcp_servers.${TOOL_SERVER_NAME}`]: {
+        command,
+        args: [...args, ...(option?.modules ?? []).flatMap((m) => ["--tools", m])],
+        env,
+        startup_timeout_sec: 20,
+      },
+    };
+  }
+
+  /** @internal */
+  trustedTool(server: string, tool: string | null): boolean {
+    return server === TOOL_SERVER_NAME && tool !== null && BUILTIN_READ_ONLY_TOOLS.includes(tool);
+  }
+
+  /** @internal */
   bindThread(threadId: string, session: Session): void {
     this.#byThread.set(threadId, session);
   }
@@ -272,6 +312,7 @@ function storableOptions(o: SessionOptions): Record<string, unknown> {
     "developerInstructions",
     "baseInstructions",
     "config",
+    "taskId",
   ] as const) {
     if (o[key] !== undefined) out[key] = o[key];
   }

@@ -37,6 +37,8 @@ export interface SessionOptions {
   approvals?: ApprovalOptions;
   /** Turn watchdogs. Default: the bridge's. */
   watchdog?: WatchdogOptions;
+  /** The kanban task this session works on: given to the bridge's tool server as its identity. */
+  taskId?: string;
   /** Answers codex's dynamic tool calls (`item/tool/call`); none by default (such calls then fail). */
   onToolCall?: (
     call: v2.DynamicToolCallParams,
@@ -65,6 +67,10 @@ export interface SessionHost {
   bindThread(threadId: string, session: Session): void;
   readonly interruptGraceMs: number;
   readonly projector: ProjectorOptions;
+  /** Per-thread config that gives the thread the bridge's tool server with this session's identity. */
+  toolServerConfig(session: Session, threadId: string | null): Record<string, JsonValue>;
+  /** MCP tools whose calls need no approval (the bridge's read-only tools). */
+  trustedTool(server: string, tool: string | null): boolean;
 }
 
 export class Session {
@@ -90,6 +96,7 @@ export class Session {
     if (init.options.watchdog) validateWatchdogOptions(init.options.watchdog);
     this.#projector = { state: initialProjectorState(), options: host.projector };
     this.#broker = new ApprovalBroker(init.options.approvals ?? {}, {
+      trustedTool: (server, tool) => host.trustedTool(server, tool),
       onRequested: (approval) =>
         this.#emit({
           sessionId: this.id,
@@ -208,10 +215,13 @@ export class Session {
       ...(o.sandbox ? { sandbox: o.sandbox } : {}),
       ...(o.developerInstructions ? { developerInstructions: o.developerInstructions } : {}),
       ...(o.baseInstructions ? { baseInstructions: o.baseInstructions } : {}),
-      ...(o.config ? { config: o.config } : {}),
+    };
+    const config = (threadId: string | null) => {
+      const merged = { ...this.#host.toolServerConfig(this, threadId), ...o.config };
+      return Object.keys(merged).length > 0 ? { config: merged } : {};
     };
     if (this.#threadId === null) {
-      const started = await client.threadStart(overrides);
+      const started = await client.threadStart({ ...overrides, ...config(null) });
       this.#threadId = started.thread.id;
       this.#generation = generation;
       this.#host.bindThread(started.thread.id, this);
@@ -219,7 +229,12 @@ export class Session {
     } else if (this.#generation !== generation) {
       // A new app-server (first use after a restart, or a respawn after a crash) must load the thread first.
       this.#host.bindThread(this.#threadId, this);
-      await client.threadResume({ threadId: this.#threadId, ...overrides, excludeTurns: true });
+      await client.threadResume({
+        threadId: this.#threadId,
+        ...overrides,
+        ...config(this.#threadId),
+        excludeTurns: true,
+      });
       this.#generation = generation;
     }
     return { client, threadId: this.#threadId };

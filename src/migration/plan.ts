@@ -4,11 +4,12 @@
  */
 import TOML from "@iarna/toml";
 import { BridgeError } from "../errors.js";
+import { TOOL_SERVER_NAME } from "../toolServerSpec.js";
 import { type BlockContent, insertBlock, parseBlock, renderBlock, splitBlock } from "./managedBlock.js";
 import type { CodexServerTable, ServerError, SourceResult } from "./types.js";
 
 /** The bridge's own tool server, as codex sees it. */
-export const TOOL_SERVER_NAME = "codex-bridge-tools";
+export { TOOL_SERVER_NAME };
 export const TOOL_SERVER_SOURCE = "codex-bridge";
 export const DEFAULT_PERMISSIONS = ":workspace";
 

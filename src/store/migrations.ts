@@ -73,4 +73,45 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX approvals_session ON approvals(session_id);
   `,
+  // 2: full-text search over transcripts, and the shared memory store.
+  `
+  CREATE VIRTUAL TABLE messages_fts USING fts5(content, session_id UNINDEXED, seq UNINDEXED, tokenize = 'unicode61');
+  INSERT INTO messages_fts (content, session_id, seq)
+    SELECT trim(coalesce(json_extract(message_json, '$.content'), '') || ' ' ||
+                coalesce(json_extract(message_json, '$.tool_calls[0].function.name'), '') || ' ' ||
+                coalesce(json_extract(message_json, '$.tool_calls[0].function.arguments'), '')),
+           session_id, seq
+    FROM messages;
+  CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_fts (content, session_id, seq) VALUES (
+      trim(coalesce(json_extract(new.message_json, '$.content'), '') || ' ' ||
+           coalesce(json_extract(new.message_json, '$.tool_calls[0].function.name'), '') || ' ' ||
+           coalesce(json_extract(new.message_json, '$.tool_calls[0].function.arguments'), '')),
+      new.session_id, new.seq);
+  END;
+  CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+    DELETE FROM messages_fts WHERE session_id = old.session_id AND seq = old.seq;
+  END;
+
+  CREATE TABLE memories (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    content TEXT NOT NULL,
+    tags_json TEXT NOT NULL DEFAULT '[]',
+    session_id TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE VIRTUAL TABLE memories_fts USING fts5(key, content, tags, content = 'memories', content_rowid = 'id');
+  CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
+    INSERT INTO memories_fts (rowid, key, content, tags) VALUES (new.id, new.key, new.content, new.tags_json);
+  END;
+  CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
+    INSERT INTO memories_fts (memories_fts, rowid, key, content, tags) VALUES ('delete', old.id, old.key, old.content, old.tags_json);
+  END;
+  CREATE TRIGGER memories_fts_update AFTER UPDATE ON memories BEGIN
+    INSERT INTO memories_fts (memories_fts, rowid, key, content, tags) VALUES ('delete', old.id, old.key, old.content, old.tags_json);
+    INSERT INTO memories_fts (rowid, key, content, tags) VALUES (new.id, new.key, new.content, new.tags_json);
+  END;
+  `,
 ];

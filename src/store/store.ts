@@ -4,6 +4,7 @@
  * from), and the approvals audit. Every write is one statement or one
  * transaction, made as the event arrives.
  */
+import { resolve } from "node:path";
 import { openDatabase, type SqliteDatabase } from "./db.js";
 
 export type SessionStatus = "idle" | "running" | "failed" | "closed";
@@ -139,7 +140,7 @@ export class BridgeStore {
 
   /** Opens the store at `path` (see {@link openDatabase}). */
   static open(path: string): BridgeStore {
-    return new BridgeStore(openDatabase(path), path);
+    return new BridgeStore(openDatabase(path), path === ":memory:" ? path : resolve(path));
   }
 
   createSession(record: Omit<SessionRecord, "createdAt" | "updatedAt">, now = Date.now()): SessionRecord {

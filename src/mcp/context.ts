@@ -1,0 +1,59 @@
+/**
+ * Who a tool call comes from. codex starts one tool server per thread and
+ * gives it only an allowlisted environment, so the bridge passes each
+ * thread's identity explicitly (thread/start config `env`); nothing here is
+ * assumed to be inherited. The store is opened on first use only: start-up
+ * stays cheap for the short-lived copies codex starts for status checks.
+ */
+import { BridgeError } from "../errors.js";
+import type { BridgeStore } from "../store/store.js";
+import { IDENTITY_ENV } from "../toolServerSpec.js";
+
+export interface ToolContext {
+  /** The codex-bridge session this thread belongs to, when the bridge started it. */
+  sessionId: string | null;
+  threadId: string | null;
+  /** The kanban task a worker thread is working on. */
+  taskId: string | null;
+  /** Path of the bridge's store, when it has one. */
+  storePath: string | null;
+  /** The store (opened on first use). Throws when the server was started without one. */
+  store(): Promise<BridgeStore>;
+  /** Aborted when the client cancels the call. */
+  signal: AbortSignal;
+}
+
+export interface ContextSource {
+  sessionId: string | null;
+  threadId: string | null;
+  taskId: string | null;
+  storePath: string | null;
+}
+
+/** Identity from the environment codex gave this server process. */
+export function identityFromEnv(env: NodeJS.ProcessEnv = process.env): ContextSource {
+  const get = (name: string) => (env[name] && env[name] !== "" ? (env[name] as string) : null);
+  return {
+    sessionId: get(IDENTITY_ENV.sessionId),
+    threadId: get(IDENTITY_ENV.threadId),
+    taskId: get(IDENTITY_ENV.taskId),
+    storePath: get(IDENTITY_ENV.storePath),
+  };
+}
+
+/** Opens the store once, on first use, for all calls of this server. */
+export function lazyStore(storePath: string | null): () => Promise<BridgeStore> {
+  let opened: Promise<BridgeStore> | undefined;
+  return () => {
+    if (!storePath) {
+      return Promise.reject(
+        new BridgeError(
+          "INVALID_STATE",
+          `this tool needs the bridge's store, and ${IDENTITY_ENV.storePath} is not set`,
+        ),
+      );
+    }
+    opened ??= import("../store/store.js").then(({ BridgeStore }) => BridgeStore.open(storePath));
+    return opened;
+  };
+}

@@ -1,0 +1,11 @@
+/** The built-in tools of the bridge's tool server. */
+import type { BrandedTool } from "../defineTool.js";
+import { memoryRead } from "./memoryRead.js";
+import { memorySearch } from "./memorySearch.js";
+import { memoryWrite } from "./memoryWrite.js";
+import { sessionRead } from "./sessionRead.js";
+import { sessionSearch } from "./sessionSearch.js";
+
+export function builtinTools(): BrandedTool[] {
+  return [sessionSearch, sessionRead, memoryWrite, memoryRead, memorySearch];
+}
