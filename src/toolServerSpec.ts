@@ -26,6 +26,9 @@ export const BUILTIN_READ_ONLY_TOOLS: readonly string[] = [
   "memory_search",
 ];
 
+/** Built-in tools that write, but only to the bridge's own store: pre-approved in each thread by default. */
+export const DEFAULT_AUTO_APPROVED_TOOLS: readonly string[] = ["memory_write"];
+
 /** bin/codex-bridge.js of this installation (dist/ and src/ both sit one level below the package root). */
 export function cliScriptPath(): string {
   return fileURLToPath(new URL("../bin/codex-bridge.js", import.meta.url));

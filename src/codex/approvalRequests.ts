@@ -68,6 +68,8 @@ export interface ApprovalRequest {
     tool: string | null;
     arguments: unknown;
     requestedSchema: unknown;
+    /** The tool's MCP annotations (readOnlyHint, destructiveHint, …) as codex reports them. */
+    annotations: Record<string, unknown> | null;
   };
   userInput?: { questions: UserQuestion[] };
   /** The request as codex sent it. */
@@ -174,7 +176,17 @@ export function parseApprovalRequest(
         summary: isToolCall
           ? `call the MCP tool ${server}.${tool ?? "?"}${args ? ` with ${stableStringify(args)}` : ""}`
           : `${server} asks: ${message}`,
-        mcp: { server, message, tool, arguments: args, requestedSchema: p.requestedSchema ?? null },
+        mcp: {
+          server,
+          message,
+          tool,
+          arguments: args,
+          requestedSchema: p.requestedSchema ?? null,
+          annotations:
+            meta.tool_annotations && typeof meta.tool_annotations === "object"
+              ? (meta.tool_annotations as Record<string, unknown>)
+              : null,
+        },
       };
     }
     case "item/tool/requestUserInput": {

@@ -63,7 +63,7 @@ export interface ApprovalOutcome {
 
 export interface ApprovalHooks {
   /** MCP tool calls this returns true for are accepted without asking (the bridge's read-only tools). */
-  trustedTool?(server: string, tool: string | null): boolean;
+  trustedTool?(server: string, tool: string | null, annotations: Record<string, unknown> | null): boolean;
   onRequested?(request: ApprovalRequest): void;
   onResolved?(request: ApprovalRequest, outcome: ApprovalOutcome, requestedAt: number): void;
 }
@@ -106,11 +106,11 @@ export class ApprovalBroker {
       response: toWireResponse(request, decision),
     });
     if (request.kind === "mcpToolCall" && request.mcp) {
-      const { server, tool } = request.mcp;
+      const { server, tool, annotations } = request.mcp;
       if ((this.#options.trustedMcpServers ?? []).includes(server)) {
         return done({ decision: "accept", reason: `${server} is a trusted tool server` }, "trusted");
       }
-      if (this.#hooks.trustedTool?.(server, tool)) {
+      if (this.#hooks.trustedTool?.(server, tool, annotations)) {
         return done({ decision: "accept", reason: `${server}.${tool ?? "?"} only reads` }, "trusted");
       }
     }

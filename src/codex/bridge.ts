@@ -10,6 +10,7 @@ import { defaultStorePath } from "../store/db.js";
 import { BridgeStore } from "../store/store.js";
 import {
   BUILTIN_READ_ONLY_TOOLS,
+  DEFAULT_AUTO_APPROVED_TOOLS,
   IDENTITY_ENV,
   TOOL_SERVER_NAME,
   toolServerCommand,
@@ -51,9 +52,12 @@ export interface CodexBridgeOptions extends Pick<
    * The bridge's own MCP tool server (session search, memory, host tools),
    * given to every thread with that session's identity. `false` leaves it
    * out. `modules`: host tool modules to serve besides those in the bridge
-   * config. Default: on, no extra modules.
+   * config. `autoApprove`: tools codex runs without an approval request, even
+   * under approval_policy "never" (default `["memory_write"]`: it writes only
+   * the bridge's own memory store). Read-only tools never need approval.
+   * Default: on, no extra modules.
    */
-  toolServer?: false | { modules?: string[] };
+  toolServer?: false | { modules?: string[]; autoApprove?: string[] };
 }
 
 export class CodexBridge implements SessionHost {
@@ -192,6 +196,7 @@ export class CodexBridge implements SessionHost {
     const option = this.#options.toolServer;
     if (option === false) return {};
     const { command, args } = toolServerCommand();
+    const autoApprove = option?.autoApprove ?? DEFAULT_AUTO_APPROVED_TOOLS;
     const env: Record<string, string> = { [IDENTITY_ENV.sessionId]: session.id };
     if (threadId) env[IDENTITY_ENV.threadId] = threadId;
     if (session.options.taskId) env[IDENTITY_ENV.taskId] = session.options.taskId;
@@ -204,13 +209,19 @@ export class CodexBridge implements SessionHost {
         args: [...args, ...(option?.modules ?? []).flatMap((m) => ["--tools", m])],
         env,
         startup_timeout_sec: 20,
+        // codex itself refuses non-read-only MCP tools under approval_policy "never"; tools listed
+        // here (by default memory_write, which writes only the bridge's own memory) run anyway.
+        ...(autoApprove.length > 0
+          ? { tools: Object.fromEntries(autoApprove.map((t) => [t, { approval_mode: "approve" }])) }
+          : {}),
       },
     };
   }
 
-  /** @internal */
-  trustedTool(server: string, tool: string | null): boolean {
-    return server === TOOL_SERVER_NAME && tool !== null && BUILTIN_READ_ONLY_TOOLS.includes(tool);
+  /** @internal The bridge's own tools that only read (by their annotations, or the built-in list) need no approval. */
+  trustedTool(server: string, tool: string | null, annotations: Record<string, unknown> | null): boolean {
+    if (server !== TOOL_SERVER_NAME || tool === null) return false;
+    return annotations?.readOnlyHint === true || BUILTIN_READ_ONLY_TOOLS.includes(tool);
   }
 
   /** @internal */

@@ -70,7 +70,7 @@ export interface SessionHost {
   /** Per-thread config that gives the thread the bridge's tool server with this session's identity. */
   toolServerConfig(session: Session, threadId: string | null): Record<string, JsonValue>;
   /** MCP tools whose calls need no approval (the bridge's read-only tools). */
-  trustedTool(server: string, tool: string | null): boolean;
+  trustedTool(server: string, tool: string | null, annotations: Record<string, unknown> | null): boolean;
 }
 
 export class Session {
@@ -96,7 +96,7 @@ export class Session {
     if (init.options.watchdog) validateWatchdogOptions(init.options.watchdog);
     this.#projector = { state: initialProjectorState(), options: host.projector };
     this.#broker = new ApprovalBroker(init.options.approvals ?? {}, {
-      trustedTool: (server, tool) => host.trustedTool(server, tool),
+      trustedTool: (server, tool, annotations) => host.trustedTool(server, tool, annotations),
       onRequested: (approval) =>
         this.#emit({
           sessionId: this.id,

@@ -32,7 +32,7 @@ export interface ContextSource {
 
 /** Identity from the environment codex gave this server process. */
 export function identityFromEnv(env: NodeJS.ProcessEnv = process.env): ContextSource {
-  const get = (name: string) => (env[name] && env[name] !== "" ? (env[name] as string) : null);
+  const get = (name: string) => (env[name] && env[name] !== "" ? env[name] : null);
   return {
     sessionId: get(IDENTITY_ENV.sessionId),
     threadId: get(IDENTITY_ENV.threadId),

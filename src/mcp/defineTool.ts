@@ -65,7 +65,7 @@ export function defineTool<S extends z.ZodObject>(definition: ToolDefinition<S>)
       `tool ${definition.name}: inputSchema must be a zod object schema`,
     );
   }
-  return Object.assign(Object.create(null) as object, definition, { [BRAND]: true as const }) as BrandedTool;
+  return Object.assign(Object.create(null) as object, definition, { [BRAND]: true as const });
 }
 
 export function isTool(value: unknown): value is BrandedTool {

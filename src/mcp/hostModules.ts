@@ -24,7 +24,7 @@ export async function loadToolModules(specs: string[], baseDir: string): Promise
     try {
       const mod = (await import(target)) as Record<string, unknown>;
       const found = Object.values(mod)
-        .flatMap((v) => (Array.isArray(v) ? v : [v]))
+        .flatMap((v): unknown[] => (Array.isArray(v) ? (v as unknown[]) : [v]))
         .filter(isTool);
       if (found.length === 0) errors.push(`${spec}: exports no tool made with defineTool()`);
       tools.push(...found);

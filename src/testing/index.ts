@@ -18,5 +18,5 @@ export {
   type SseEvent,
   startMockResponses,
 } from "./mockResponses.js";
-export { functionCallOutputs, item, reply, respond, type Usage } from "./replies.js";
+export { functionCallOutputs, item, mcpNamespace, reply, respond, type Usage } from "./replies.js";
 export { DEMO_COMMAND, DEMO_FILE, DEMO_FILE_CONTENT, DEMO_FINAL_TEXT, demoScript } from "./demo.js";

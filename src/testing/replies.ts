@@ -25,6 +25,11 @@ function splitText(text: string, n: number): string[] {
   return parts;
 }
 
+/** The tool namespace codex shows the model for an MCP server. */
+export function mcpNamespace(server: string): string {
+  return `mcp__${server.replace(/[^A-Za-z0-9_]/g, "_")}`;
+}
+
 /** The SSE events of one output item. */
 export const item = {
   /** An assistant message streamed as `deltas` pieces (default 3) and then completed with the full text. */
@@ -99,14 +104,18 @@ export const item = {
     );
   },
 
-  /** A call of an MCP tool: the model names the namespace `mcp__<server>` and the bare tool. */
+  /**
+   * A call of an MCP tool: the model names the namespace `mcp__<server>` and
+   * the bare tool. codex shows the model the server name with every character
+   * outside [A-Za-z0-9_] replaced by `_` (codex-bridge-tools → codex_bridge_tools).
+   */
   mcpCall(
     server: string,
     tool: string,
     args: Record<string, unknown>,
     options: { callId?: string } = {},
   ): SseEvent[] {
-    return item.functionCall(tool, args, { ...options, namespace: `mcp__${server}` });
+    return item.functionCall(tool, args, { ...options, namespace: mcpNamespace(server) });
   },
 
   /** Any function call. */

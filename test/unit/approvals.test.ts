@@ -241,6 +241,34 @@ describe("ApprovalBroker", () => {
     });
   });
 
+  it("accepts MCP tools the host trusts by their annotations, and asks about the rest", async () => {
+    const trustedTool = (server: string, _tool: string | null, annotations: Record<string, unknown> | null) =>
+      server === "codex-bridge-tools" && annotations?.readOnlyHint === true;
+    const broker = new ApprovalBroker({ policy: "decline" }, { trustedTool });
+    const ask = (readOnlyHint: boolean) =>
+      parseApprovalRequest("mcpServer/elicitation/request", {
+        threadId: "t",
+        serverName: "codex-bridge-tools",
+        mode: "form",
+        message: "",
+        requestedSchema: {},
+        _meta: {
+          codex_approval_kind: "mcp_tool_call",
+          tool_name: "peek",
+          tool_annotations: { readOnlyHint },
+        },
+      });
+    expect(ask(true).mcp?.annotations).toEqual({ readOnlyHint: true });
+    expect(await broker.decide(ask(true))).toMatchObject({
+      decidedBy: "trusted",
+      response: { action: "accept" },
+    });
+    expect(await broker.decide(ask(false))).toMatchObject({
+      decidedBy: "policy",
+      response: { action: "decline" },
+    });
+  });
+
   it("never answers questions from a blanket policy", async () => {
     const req = parseApprovalRequest("item/tool/requestUserInput", { threadId: "t", questions: [] });
     expect(await new ApprovalBroker({ policy: "accept" }).decide(req)).toMatchObject({
