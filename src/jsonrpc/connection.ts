@@ -21,6 +21,8 @@ import { SerialWriter } from "./serialWriter.js";
 export type ConnectionState = "new" | "open" | "closed";
 
 export interface ConnectionOptions extends LineReaderOptions {
+  /** Write `"jsonrpc": "2.0"` on every message (MCP peers want it; codex does not). Default false. */
+  jsonrpcField?: boolean;
   /** Default per-request timeout in ms; 0 means none. Default 0. */
   requestTimeoutMs?: number;
   /**
@@ -178,7 +180,7 @@ export class JsonRpcConnection {
       signal?.addEventListener("abort", onAbort, { once: true });
       const message: RequestMessage = params === undefined ? { id, method } : { id, method, params };
       this.#writer
-        .write(encodeMessage(message))
+        .write(encodeMessage(this.options.jsonrpcField ?? false, message))
         .catch((error: unknown) => settle(() => reject(asError(error)), false));
     });
   }
@@ -186,7 +188,12 @@ export class JsonRpcConnection {
   /** Sends a notification; resolves once it is handed to the output stream. */
   notify(method: string, params?: unknown): Promise<void> {
     this.#assertOpen(method);
-    return this.#writer.write(encodeMessage(params === undefined ? { method } : { method, params }));
+    return this.#writer.write(
+      encodeMessage(
+        this.options.jsonrpcField ?? false,
+        params === undefined ? { method } : { method, params },
+      ),
+    );
   }
 
   /** Registers the one handler for incoming requests of `method`; returns an unregister function. */
@@ -377,7 +384,9 @@ export class JsonRpcConnection {
 
   async #respond(message: ResponseMessage): Promise<void> {
     if (this.#state !== "open") return;
-    await this.#writer.write(encodeMessage(message)).catch((err: unknown) => this.#report(asError(err)));
+    await this.#writer
+      .write(encodeMessage(this.options.jsonrpcField ?? false, message))
+      .catch((err: unknown) => this.#report(asError(err)));
   }
 
   #rememberAbandoned(id: RequestId): void {

@@ -88,7 +88,10 @@ export function classifyMessage(value: unknown): IncomingMessage | string {
   return "not a JSON-RPC message: no method, result or error";
 }
 
-/** Serializes an outgoing message as one line (no `jsonrpc` field). */
-export function encodeMessage(message: RequestMessage | NotificationMessage | ResponseMessage): string {
-  return `${JSON.stringify(message)}\n`;
+/** Serializes an outgoing message as one line; `"jsonrpc": "2.0"` only when asked for (codex omits it). */
+export function encodeMessage(
+  jsonrpcField: boolean,
+  message: RequestMessage | NotificationMessage | ResponseMessage,
+): string {
+  return `${JSON.stringify(jsonrpcField ? { jsonrpc: "2.0", ...message } : message)}\n`;
 }

@@ -11,5 +11,13 @@ export {
 } from "./defineTool.js";
 export { configuredModules, type LoadedModules, loadToolModules } from "./hostModules.js";
 export { ToolRegistry } from "./registry.js";
-export { createToolServer, describeIssues, type ToolServer, type ToolServerOptions } from "./server.js";
+export {
+  type CallResult,
+  createToolHandlers,
+  describeIssues,
+  type ListedTool,
+  type ToolHandlers,
+} from "./handlers.js";
+export { createToolServer, type ToolServer, type ToolServerOptions } from "./server.js";
+export { MCP_PROTOCOL_VERSIONS, type StdioServeOptions, serveStdio } from "./stdioServer.js";
 export { builtinTools } from "./tools/index.js";

@@ -265,9 +265,9 @@ describe("approvals on the real codex", () => {
     await using f = await launchBridge(
       [reply.execCommand("echo slow-human", { callId: "c5" }), reply.text("done")],
       {
-        watchdog: { turnTimeoutMs: 1500 },
+        watchdog: { turnTimeoutMs: 3000 },
         approvals: {
-          onRequest: () => new Promise((resolve) => setTimeout(() => resolve({ decision: "accept" }), 2500)),
+          onRequest: () => new Promise((resolve) => setTimeout(() => resolve({ decision: "accept" }), 4000)),
         },
       },
     );

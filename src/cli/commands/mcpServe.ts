@@ -3,11 +3,11 @@
 // script calls runMcpServe() directly, without loading the rest of the CLI,
 // so start-up stays cheap (codex starts one of these per thread).
 import type { Command } from "commander";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { identityFromEnv } from "../../mcp/context.js";
 import { configuredModules, loadToolModules } from "../../mcp/hostModules.js";
 import { ToolRegistry } from "../../mcp/registry.js";
-import { createToolServer } from "../../mcp/server.js";
+import { createToolHandlers } from "../../mcp/handlers.js";
+import { serveStdio } from "../../mcp/stdioServer.js";
 import { builtinTools } from "../../mcp/tools/index.js";
 import { bridgeConfigPath } from "../../paths.js";
 import { IDENTITY_ENV } from "../../toolServerSpec.js";
@@ -88,13 +88,7 @@ export async function runMcpServe(args: string[]): Promise<number> {
       }
     }
   }
-  const server = createToolServer({ tools: registry, context: identityFromEnv(), log });
-  const transport = new StdioServerTransport();
-  const closed = new Promise<void>((resolve) => {
-    transport.onclose = () => resolve();
-    process.stdin.on("end", () => resolve());
-  });
-  await server.connect(transport);
-  await closed;
+  const handlers = createToolHandlers({ tools: registry, context: identityFromEnv(), log });
+  await serveStdio(handlers, { log });
   return 0;
 }

@@ -1,0 +1,110 @@
+/**
+ * What the tool server answers, independent of the transport: tools/list and
+ * tools/call over a registry. A bad call never throws: invalid arguments and
+ * failing handlers come back as tool errors (`isError: true`) whose text
+ * says what was wrong.
+ */
+import { z } from "zod";
+import { type ContextSource, lazyStore, type ToolContext } from "./context.js";
+import type { BrandedTool, ToolResult } from "./defineTool.js";
+import { ToolRegistry } from "./registry.js";
+
+export interface ListedTool {
+  name: string;
+  title?: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+  outputSchema?: Record<string, unknown>;
+  annotations: Record<string, unknown>;
+}
+
+export interface CallResult {
+  content: Array<Record<string, unknown>>;
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+  [key: string]: unknown;
+}
+
+export interface ToolHandlers {
+  readonly registry: ToolRegistry;
+  listTools(): { tools: ListedTool[] };
+  callTool(name: string, args: unknown, signal: AbortSignal): Promise<CallResult>;
+}
+
+export function createToolHandlers(options: {
+  tools: ToolRegistry | BrandedTool[];
+  context?: Partial<ContextSource>;
+  log?: (line: string) => void;
+}): ToolHandlers {
+  const registry = options.tools instanceof ToolRegistry ? options.tools : new ToolRegistry(options.tools);
+  const identity: ContextSource = {
+    sessionId: options.context?.sessionId ?? null,
+    threadId: options.context?.threadId ?? null,
+    taskId: options.context?.taskId ?? null,
+    storePath: options.context?.storePath ?? null,
+  };
+  const store = lazyStore(identity.storePath);
+  // JSON schemas are computed once, on the first tools/list.
+  let listed: ListedTool[] | undefined;
+  return {
+    registry,
+    listTools() {
+      listed ??= registry.list().map((tool) => ({
+        name: tool.name,
+        ...(tool.title ? { title: tool.title } : {}),
+        description: tool.description,
+        inputSchema: jsonSchema(tool.inputSchema),
+        ...(tool.outputSchema ? { outputSchema: jsonSchema(tool.outputSchema) } : {}),
+        annotations: { ...(tool.title ? { title: tool.title } : {}), ...tool.annotations },
+      }));
+      return { tools: listed };
+    },
+    async callTool(name, args, signal) {
+      const tool = registry.get(name);
+      if (!tool) {
+        return toolError(
+          `unknown tool ${name}; this server has ${registry
+            .list()
+            .map((t) => t.name)
+            .join(", ")}`,
+        );
+      }
+      const parsed = tool.inputSchema.safeParse(args ?? {});
+      if (!parsed.success)
+        return toolError(`invalid arguments for ${tool.name}: ${describeIssues(parsed.error)}`);
+      const ctx: ToolContext = { ...identity, store, signal };
+      try {
+        return toCallResult(await tool.handler(ctx, parsed.data));
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        options.log?.(`tool ${tool.name} failed: ${message}`);
+        return toolError(`${tool.name} failed: ${message}`);
+      }
+    },
+  };
+}
+
+function jsonSchema(schema: z.ZodObject): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema) as Record<string, unknown>;
+  return rest;
+}
+
+/** "text: expected string, received number; limit: too big" */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length ? issue.path.join(".") : "(arguments)"}: ${issue.message}`)
+    .join("; ");
+}
+
+function toolError(text: string): CallResult {
+  return { content: [{ type: "text", text }], isError: true };
+}
+
+function toCallResult(result: ToolResult): CallResult {
+  if (typeof result === "string") return { content: [{ type: "text", text: result }] };
+  if (Array.isArray((result as { content?: unknown }).content)) return result as CallResult;
+  return {
+    content: [{ type: "text", text: JSON.stringify(result, null, 2) }],
+    structuredContent: result,
+  };
+}
