@@ -120,6 +120,18 @@ export {
 } from "./jsonrpc/connection.js";
 export { DEFAULT_MAX_LINE_BYTES, type LineReaderOptions, readJsonLines } from "./jsonrpc/lineReader.js";
 export type { RequestId } from "./jsonrpc/messages.js";
+export {
+  builtinTools,
+  createToolHandlers,
+  createToolServer,
+  defineTool,
+  serveStdio,
+  type ToolContext,
+  type ToolDefinition,
+  ToolRegistry,
+  type ToolServer,
+  type ToolServerOptions,
+} from "./mcp/index.js";
 export { type MigrateOptions, type MigrateResult, migrate } from "./migration/apply.js";
 export { type BlockState, managedBlockState } from "./migration/drift.js";
 export {
