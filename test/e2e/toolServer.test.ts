@@ -71,6 +71,19 @@ describe("the tool server inside real codex threads", () => {
     expect(a.id).not.toBe(b.id);
   });
 
+  it("serves host tool modules, with the session's task id as identity", async () => {
+    const hostTools = fileURLToPath(new URL("../fixtures/hostTools.mjs", import.meta.url));
+    await using f = await launchBridge(
+      [respond([item.mcpCall(SERVER, "whoami", {}, { callId: "me" })]), reply.text("ok")],
+      { toolServer: { modules: [hostTools] } },
+    );
+    const session = await f.bridge.startSession({ cwd: f.workdir, taskId: "task-42" });
+    expect((await session.run("who am i")).status).toBe("completed");
+    const out = JSON.stringify(functionCallOutputs(f.mock.requests[1]?.body ?? {}).get("me"));
+    expect(out).toContain(`\\"session_id\\":\\"${session.id}\\"`);
+    expect(out).toContain(`\\"task_id\\":\\"task-42\\"`);
+  });
+
   it("asks the host about non-read-only tools when they are not pre-approved; read-only ones just run", async () => {
     const asked: string[] = [];
     await using f = await launchBridge(
