@@ -38,6 +38,18 @@ const scenarios = {
     sandbox: "danger-full-access",
     script: [reply.execCommand("echo oops >&2; exit 3", { callId: "call-fail" }), reply.text("It failed.")],
   },
+  "mcp-tool-call": {
+    config: {
+      "mcp_servers.echo": {
+        command: process.execPath,
+        args: [fileURLToPath(new URL("../test/fixtures/echoMcpServer.mjs", import.meta.url))],
+      },
+    },
+    script: [
+      respond([item.mcpCall("echo", "echo", { text: "ping" }, { callId: "call-mcp" })]),
+      reply.text("The echo server said ping."),
+    ],
+  },
   "patch-approved": {
     approvalPolicy: "untrusted",
     decision: "accept",
@@ -66,6 +78,7 @@ for (const [name, scenario] of Object.entries(scenarios)) {
     const { thread } = await client.threadStart({
       cwd: work,
       ...(scenario.sandbox ? { sandbox: scenario.sandbox } : {}),
+      ...(scenario.config ? { config: scenario.config } : {}),
     });
     const done = client.notifications({ threadId: thread.id, methods: ["turn/completed"] });
     await client.turnStart({

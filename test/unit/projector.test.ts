@@ -103,8 +103,34 @@ describe("projector on recorded codex streams", () => {
     expect(result?.content).toMatch(/^\[applied\]\nadd \/.*notes\.txt\n\nfirst line\nsecond line\n$/);
   });
 
+  it("projects an MCP tool call recorded from codex with a real MCP server", () => {
+    const messages = run(golden("mcp-tool-call")).map((m) => m.message);
+    expect(messages).toEqual([
+      { role: "user", content: "scenario mcp-tool-call" },
+      {
+        role: "assistant",
+        content: "",
+        tool_calls: [
+          {
+            id: "codex_mcp_call-mcp",
+            type: "function",
+            function: { name: "mcp.echo.echo", arguments: '{"text":"ping"}' },
+          },
+        ],
+      },
+      { role: "tool", tool_call_id: "codex_mcp_call-mcp", content: "ping" },
+      { role: "assistant", content: "The echo server said ping." },
+    ]);
+  });
+
   it("is deterministic: replaying a stream gives byte-identical messages", () => {
-    for (const name of ["text-with-reasoning", "command-approved", "patch-approved", "command-fails"]) {
+    for (const name of [
+      "text-with-reasoning",
+      "command-approved",
+      "patch-approved",
+      "command-fails",
+      "mcp-tool-call",
+    ]) {
       expect(JSON.stringify(run(golden(name)))).toBe(JSON.stringify(run(golden(name))));
     }
   });
