@@ -124,20 +124,45 @@ describe("the tool server inside real codex threads", () => {
 });
 
 describe("codex-bridge mcp-serve as a subprocess", () => {
-  it("answers initialize and tools/list over stdio", async () => {
+  it("answers initialize and tools/list over stdio; a broken host module is reported on stderr, the rest served", async () => {
     await using home = tempDir("codex-bridge-serve-");
+    const fixtures = fileURLToPath(new URL("../fixtures/", import.meta.url));
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [bin, "mcp-serve"],
+      args: [
+        bin,
+        "mcp-serve",
+        "--tools",
+        `${fixtures}brokenTools.mjs`,
+        "--tools",
+        `${fixtures}hostTools.mjs`,
+      ],
       env: { PATH: process.env.PATH ?? "", CODEX_BRIDGE_HOME: home.path },
       stderr: "pipe",
+    });
+    let stderr = "";
+    transport.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
     });
     const client = new Client({ name: "e2e", version: "1" });
     await client.connect(transport);
     try {
       expect(client.getServerVersion()).toMatchObject({ name: SERVER });
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name)).toContain("memory_write");
+      expect(tools.map((t) => t.name)).toEqual([
+        "session_search",
+        "session_read",
+        "memory_write",
+        "memory_read",
+        "memory_search",
+        // a module namespace lists its exports alphabetically: `more` (shout) before `whoami`
+        "shout",
+        "whoami",
+      ]);
+      const shouted = await client.callTool({ name: "shout", arguments: { text: "quiet" } });
+      expect(shouted.content).toEqual([{ type: "text", text: "QUIET" }]);
+      expect(stderr).toContain("skipped tool module");
+      expect(stderr).toContain("this module is broken on purpose");
     } finally {
       await client.close();
     }
