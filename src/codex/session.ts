@@ -80,6 +80,9 @@ export class Session {
   #generation = -1;
   #active: RunningTurn | undefined;
   #starting = false;
+  /** Resolves with the running turn once it exists (undefined if it never started). */
+  #activeReady: Promise<RunningTurn | undefined> = Promise.resolve(undefined);
+  #markActive: (turn: RunningTurn | undefined) => void = () => {};
   readonly #host: SessionHost;
   readonly #broker: ApprovalBroker;
   readonly #projector: { state: ProjectorState; options: ProjectorOptions };
@@ -147,6 +150,9 @@ export class Session {
     }
     const items = toUserInput(input);
     this.#starting = true;
+    this.#activeReady = new Promise((resolve) => {
+      this.#markActive = resolve;
+    });
     const queue = new AsyncQueue<SessionEvent>();
     const listener = (e: SessionEvent) => queue.push(e);
     this.#listeners.add(listener);
@@ -159,14 +165,18 @@ export class Session {
 
   /** Interrupts the running turn (no-op when idle). */
   async interrupt(): Promise<void> {
-    await this.#active?.interrupt();
+    // Asked while the turn is still being set up: interrupt it as soon as it exists.
+    const active = this.#active ?? (this.#starting ? await this.#activeReady : undefined);
+    await active?.interrupt();
   }
 
   /** Adds input to the running turn. Throws `INVALID_STATE` when no turn runs. */
   async steer(input: SessionInput): Promise<void> {
-    const turnId = this.#active?.turnId();
+    const active = this.#active ?? (this.#starting ? await this.#activeReady : undefined);
     const threadId = this.#threadId;
-    if (!this.#active || !turnId || !threadId) {
+    // A steer right after run() waits for codex to confirm the turn it steers.
+    const turnId = active ? (active.turnId() ?? (await active.started)) : null;
+    if (!active || !turnId || !threadId) {
       throw new BridgeError("INVALID_STATE", `session ${this.id} has no running turn to steer`);
     }
     const { client } = await this.#host.client();
@@ -270,6 +280,7 @@ export class Session {
       );
       this.#active = running;
       this.#starting = false;
+      this.#markActive(running);
       const onAbort = () => void running.interrupt();
       if (options.signal?.aborted) onAbort();
       else options.signal?.addEventListener("abort", onAbort, { once: true });
@@ -307,6 +318,7 @@ export class Session {
     } finally {
       this.#active = undefined;
       this.#starting = false;
+      this.#markActive(undefined);
     }
     store?.updateSession(this.id, { status: result.status === "failed" ? "failed" : "idle" });
     return result;

@@ -53,6 +53,8 @@ export interface RunningTurn {
   readonly result: Promise<TurnResult>;
   /** The codex turn id once `turn/start` answered. */
   turnId(): string | null;
+  /** Resolves with the codex turn id once `turn/start` answers (null if it failed). */
+  readonly started: Promise<string | null>;
   /** Asks codex to stop the turn; retires the process if codex does not confirm in time. */
   interrupt(): Promise<void>;
 }
@@ -258,15 +260,24 @@ export function startTurn(ctx: TurnContext, params: ClientParams<"turn/start">):
   const interrupt = async (): Promise<void> => {
     if (done || interruptRequested) return;
     interruptRequested = true;
-    const id = turnId;
-    if (id) {
-      await client
-        .turnInterrupt({ threadId, turnId: id }, { timeoutMs: ctx.interruptGraceMs })
-        .catch(() => undefined);
+    const deadline = Date.now() + ctx.interruptGraceMs;
+    const finished = result.then(() => true);
+    // Asked before turn/start answered: wait for the turn id (or the turn's end) first.
+    const id = turnId ?? (await Promise.race([started, result.then(() => null)]));
+    // codex answers "no active turn" until the turn has really started: try again until it takes.
+    while (id && !done && Date.now() < deadline) {
+      const sent = await client
+        .turnInterrupt({ threadId, turnId: id }, { timeoutMs: Math.max(1, deadline - Date.now()) })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (sent) break;
+      await Promise.race([finished, sleep(50)]);
     }
     const confirmed = await Promise.race([
-      result.then(() => true),
-      new Promise<false>((resolve) => setTimeout(() => resolve(false), ctx.interruptGraceMs).unref()),
+      finished,
+      sleep(Math.max(0, deadline - Date.now())).then(() => false),
     ]);
     if (!confirmed && !done) {
       retiring = true;
@@ -275,18 +286,30 @@ export function startTurn(ctx: TurnContext, params: ClientParams<"turn/start">):
     }
   };
 
+  let markStarted!: (id: string | null) => void;
+  const started = new Promise<string | null>((resolve) => {
+    markStarted = resolve;
+  });
   void client.turnStart(params).then(
     (response) => {
+      markStarted(response.turn.id);
       if (done) return;
       turnId = response.turn.id;
       if (ctx.store && ctx.turnIdx !== null) ctx.store.setTurnId(sessionId, ctx.turnIdx, turnId);
       emit({ type: "turn.started" });
       for (const n of buffered.splice(0)) handle(n);
     },
-    (err: unknown) => end("failed", errorOf(err)),
+    (err: unknown) => {
+      markStarted(null);
+      end("failed", errorOf(err));
+    },
   );
 
-  return { result, turnId: () => turnId, interrupt };
+  return { result, turnId: () => turnId, started, interrupt };
+}
+
+function sleep(ms: number): Promise<false> {
+  return new Promise((resolve) => setTimeout(() => resolve(false), ms).unref());
 }
 
 function unconfirmedInterrupt(graceMs: number): TurnError {

@@ -126,6 +126,20 @@ describe("sessions on the real codex", () => {
     expect((await session.run("go on")).finalText).toBe("after");
   });
 
+  it("an interrupt or a steer right after starting a turn waits for the turn instead of being lost", async () => {
+    await using f = await launchBridge([reply.stall(), reply.text("steered early")]);
+    const session = await f.bridge.startSession({ cwd: f.workdir });
+    const first = session.runStreamed("hang");
+    await session.interrupt(); // before turn/start has even been sent
+    expect((await first.result).status).toBe("interrupted");
+    const second = session.runStreamed("go");
+    await session.steer("also this, sent before codex confirmed the turn");
+    expect((await second.result).status).toBe("completed");
+    expect(JSON.stringify(f.mock.requests[1]?.body.input)).toContain(
+      "also this, sent before codex confirmed",
+    );
+  });
+
   it("steers a running turn: the next model call carries the new input", async () => {
     await using f = await launchBridge(
       [reply.execCommand("sleep 1.5", { callId: "call-sleep" }), reply.text("steered")],
