@@ -120,8 +120,10 @@ export {
 } from "./jsonrpc/connection.js";
 export { DEFAULT_MAX_LINE_BYTES, type LineReaderOptions, readJsonLines } from "./jsonrpc/lineReader.js";
 export type { RequestId } from "./jsonrpc/messages.js";
+export type { DynamicToolCaller, DynamicToolProvider, DynamicToolSpec } from "./codex/dynamicTools.js";
 export {
   builtinTools,
+  dynamicToolProvider,
   createToolHandlers,
   createToolServer,
   defineTool,

@@ -18,6 +18,7 @@ import {
 import { APPROVAL_METHODS, type ApprovalMethod, parseApprovalRequest } from "./approvalRequests.js";
 import { ApprovalBroker, type ApprovalOptions, auditRecord } from "./approvals.js";
 import { CodexClient, type CodexClientOptions } from "./client.js";
+import type { DynamicToolProvider } from "./dynamicTools.js";
 import type { ProjectorOptions } from "./projector.js";
 import type { JsonValue } from "./protocol/generated/serde_json/JsonValue.js";
 import { Session, type SessionHost, type SessionOptions } from "./session.js";
@@ -58,6 +59,13 @@ export interface CodexBridgeOptions extends Pick<
    * Default: on, no extra modules.
    */
   toolServer?: false | { modules?: string[]; autoApprove?: string[] };
+  /**
+   * In-process tools announced to every thread as codex dynamic tools (an
+   * experimental codex API: experimentalApi is turned on) and run in this
+   * process, no subprocess. See `dynamicToolProvider` in `codex-bridge/tools`.
+   * When given, the MCP tool server is left out unless `toolServer` says otherwise.
+   */
+  dynamicTools?: DynamicToolProvider;
 }
 
 export class CodexBridge implements SessionHost {
@@ -73,10 +81,12 @@ export class CodexBridge implements SessionHost {
   #closed = false;
   readonly interruptGraceMs: number;
   readonly projector: ProjectorOptions;
+  readonly dynamicTools: DynamicToolProvider | undefined;
 
   constructor(options: CodexBridgeOptions = {}) {
     this.#options = options;
     this.interruptGraceMs = options.interruptGraceMs ?? 10_000;
+    this.dynamicTools = options.dynamicTools;
     if (!(this.interruptGraceMs > 0)) {
       throw new BridgeError(
         "INVALID_OPTION",
@@ -194,13 +204,13 @@ export class CodexBridge implements SessionHost {
   /** @internal */
   toolServerConfig(session: Session, threadId: string | null): Record<string, JsonValue> {
     const option = this.#options.toolServer;
-    if (option === false) return {};
+    if (option === false || (option === undefined && this.#options.dynamicTools)) return {};
     const { command, args } = toolServerCommand();
     const autoApprove = option?.autoApprove ?? DEFAULT_AUTO_APPROVED_TOOLS;
     const env: Record<string, string> = { [IDENTITY_ENV.sessionId]: session.id };
     if (threadId) env[IDENTITY_ENV.threadId] = threadId;
     if (session.options.taskId) env[IDENTITY_ENV.taskId] = session.options.taskId;
-    if (this.store && this.store.path !== ":memory:") env[IDENTITY_ENV.storePath] = this.store.path;
+    if (this.storePathForTools) env[IDENTITY_ENV.storePath] = this.storePathForTools;
     // The whole table, so the thread gets the server even without a migrated config.toml;
     // codex merges it over a [mcp_servers.codex-bridge-tools] it may already have.
     return {
@@ -222,6 +232,12 @@ export class CodexBridge implements SessionHost {
   trustedTool(server: string, tool: string | null, annotations: Record<string, unknown> | null): boolean {
     if (server !== TOOL_SERVER_NAME || tool === null) return false;
     return annotations?.readOnlyHint === true || BUILTIN_READ_ONLY_TOOLS.includes(tool);
+  }
+
+  /** @internal The store path handed to tools (none for a memory-only store). */
+  get storePathForTools(): string | null {
+    const store = this.store;
+    return store && store.path !== ":memory:" ? store.path : null;
   }
 
   /** @internal */
@@ -251,7 +267,9 @@ export class CodexBridge implements SessionHost {
       ...(o.codexBin !== undefined ? { codexBin: o.codexBin } : {}),
       ...(o.codexHome !== undefined ? { codexHome: o.codexHome } : {}),
       ...(o.configOverrides ? { configOverrides: o.configOverrides } : {}),
-      ...(o.experimentalApi !== undefined ? { experimentalApi: o.experimentalApi } : {}),
+      ...(o.experimentalApi !== undefined || o.dynamicTools
+        ? { experimentalApi: o.experimentalApi ?? true }
+        : {}),
       ...(o.env ? { env: o.env } : {}),
       ...(o.cwd ? { cwd: o.cwd } : {}),
       ...(o.shutdownGraceMs !== undefined ? { shutdownGraceMs: o.shutdownGraceMs } : {}),

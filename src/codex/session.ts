@@ -11,6 +11,7 @@ import { AsyncQueue } from "../util/asyncQueue.js";
 import { type ApprovalMethod, type FileChangeSummary, parseApprovalRequest } from "./approvalRequests.js";
 import { ApprovalBroker, type ApprovalOptions, auditRecord } from "./approvals.js";
 import type { CodexClient } from "./client.js";
+import type { DynamicToolProvider } from "./dynamicTools.js";
 import type { SessionEvent, TurnResult } from "./events.js";
 import { initialProjectorState, type ProjectorOptions, type ProjectorState } from "./projector.js";
 import type { JsonValue } from "./protocol/generated/serde_json/JsonValue.js";
@@ -66,6 +67,10 @@ export interface SessionHost {
   retire(client: CodexClient, reason: string): Promise<void>;
   bindThread(threadId: string, session: Session): void;
   readonly interruptGraceMs: number;
+  /** In-process tools announced to every thread, when the host gave some. */
+  readonly dynamicTools: DynamicToolProvider | undefined;
+  /** The store path tools may open (null without a file-backed store). */
+  readonly storePathForTools: string | null;
   readonly projector: ProjectorOptions;
   /** Per-thread config that gives the thread the bridge's tool server with this session's identity. */
   toolServerConfig(session: Session, threadId: string | null): Record<string, JsonValue>;
@@ -204,11 +209,18 @@ export class Session {
 
   /** @internal Answers a dynamic tool call addressed to this session's thread. */
   async callTool(params: v2.DynamicToolCallParams): Promise<v2.DynamicToolCallResponse> {
-    if (!this.options.onToolCall) {
-      return failTool(`no handler for the dynamic tool ${params.tool} in this session`);
-    }
+    const provider = this.#host.dynamicTools;
     try {
-      return await this.options.onToolCall(params);
+      if (this.options.onToolCall) return await this.options.onToolCall(params);
+      if (provider) {
+        return await provider.call(params, {
+          sessionId: this.id,
+          threadId: params.threadId,
+          taskId: this.options.taskId ?? null,
+          storePath: this.#host.storePathForTools,
+        });
+      }
+      return failTool(`no handler for the dynamic tool ${params.tool} in this session`);
     } catch (err) {
       return failTool(`the tool ${params.tool} failed: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -231,7 +243,13 @@ export class Session {
       return Object.keys(merged).length > 0 ? { config: merged } : {};
     };
     if (this.#threadId === null) {
-      const started = await client.threadStart({ ...overrides, ...config(null) });
+      const dynamicTools = this.#host.dynamicTools?.specs();
+      const started = await client.threadStart({
+        ...overrides,
+        ...config(null),
+        // Experimental in codex (the bridge turns experimentalApi on when it has dynamic tools).
+        ...(dynamicTools ? ({ dynamicTools } as object) : {}),
+      });
       this.#threadId = started.thread.id;
       this.#generation = generation;
       this.#host.bindThread(started.thread.id, this);

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { type ContextSource, lazyStore, type ToolContext } from "./context.js";
 import type { BrandedTool, ToolResult } from "./defineTool.js";
 import { ToolRegistry } from "./registry.js";
+import type { BridgeStore } from "../store/store.js";
 
 export interface ListedTool {
   name: string;
@@ -28,7 +29,13 @@ export interface CallResult {
 export interface ToolHandlers {
   readonly registry: ToolRegistry;
   listTools(): { tools: ListedTool[] };
-  callTool(name: string, args: unknown, signal: AbortSignal): Promise<CallResult>;
+  /** Runs a call; `caller` overrides the server's identity for this call (in-process dynamic tools). */
+  callTool(
+    name: string,
+    args: unknown,
+    signal: AbortSignal,
+    caller?: Partial<ContextSource>,
+  ): Promise<CallResult>;
 }
 
 export function createToolHandlers(options: {
@@ -44,6 +51,12 @@ export function createToolHandlers(options: {
     storePath: options.context?.storePath ?? null,
   };
   const store = lazyStore(identity.storePath);
+  const stores = new Map<string | null, () => Promise<BridgeStore>>();
+  const storeFor = (path: string | null) => {
+    let opener = stores.get(path);
+    if (!opener) stores.set(path, (opener = lazyStore(path)));
+    return opener;
+  };
   // JSON schemas are computed once, on the first tools/list.
   let listed: ListedTool[] | undefined;
   return {
@@ -59,7 +72,7 @@ export function createToolHandlers(options: {
       }));
       return { tools: listed };
     },
-    async callTool(name, args, signal) {
+    async callTool(name, args, signal, caller) {
       const tool = registry.get(name);
       if (!tool) {
         return toolError(
@@ -72,7 +85,12 @@ export function createToolHandlers(options: {
       const parsed = tool.inputSchema.safeParse(args ?? {});
       if (!parsed.success)
         return toolError(`invalid arguments for ${tool.name}: ${describeIssues(parsed.error)}`);
-      const ctx: ToolContext = { ...identity, store, signal };
+      const who = caller ? { ...identity, ...caller } : identity;
+      const ctx: ToolContext = {
+        ...who,
+        store: who.storePath === identity.storePath ? store : storeFor(who.storePath),
+        signal,
+      };
       try {
         return toCallResult(await tool.handler(ctx, parsed.data));
       } catch (err) {

@@ -21,3 +21,4 @@ export {
 export { createToolServer, type ToolServer, type ToolServerOptions } from "./server.js";
 export { MCP_PROTOCOL_VERSIONS, type StdioServeOptions, serveStdio } from "./stdioServer.js";
 export { builtinTools } from "./tools/index.js";
+export { DYNAMIC_NAMESPACE, dynamicToolProvider } from "./dynamic.js";
