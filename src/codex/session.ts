@@ -178,9 +178,9 @@ export class Session {
   /** Adds input to the running turn. Throws `INVALID_STATE` when no turn runs. */
   async steer(input: SessionInput): Promise<void> {
     const active = this.#active ?? (this.#starting ? await this.#activeReady : undefined);
-    const threadId = this.#threadId;
     // A steer right after run() waits for codex to confirm the turn it steers.
     const turnId = active ? (active.turnId() ?? (await active.started)) : null;
+    const threadId = this.#threadId;
     if (!active || !turnId || !threadId) {
       throw new BridgeError("INVALID_STATE", `session ${this.id} has no running turn to steer`);
     }
