@@ -45,6 +45,17 @@ describe("sessions on the real codex", () => {
     expect(journal.some((e) => e.type === "reasoning.delta")).toBe(true);
   });
 
+  it("keeps the transcript in memory when the bridge has no store", async () => {
+    await using f = await launchBridge([reply.text("no disk")], { store: false });
+    const session = await f.bridge.startSession({ cwd: f.workdir });
+    expect((await session.run("hello")).finalText).toBe("no disk");
+    expect(f.bridge.store).toBeNull();
+    expect(session.transcript()).toEqual([
+      { role: "user", content: "hello" },
+      { role: "assistant", content: "no disk" },
+    ]);
+  });
+
   it("streams events live, in order, and leaving the loop early leaks nothing", async () => {
     await using f = await launchBridge([
       reply.text("one two three", { deltas: ["one ", "two ", "three"] }),
