@@ -40,18 +40,23 @@ export function openDatabase(path: string): SqliteDatabase {
 }
 
 function migrate(db: SqliteDatabase): void {
-  const current = db.pragma("user_version", { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new BridgeError(
-      "INVALID_STATE",
-      `the store was written by a newer codex-bridge (schema ${current}, this one knows ${MIGRATIONS.length}): upgrade codex-bridge`,
-    );
-  }
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    const sql = MIGRATIONS[version] as string;
-    db.transaction(() => {
-      db.exec(sql);
-      db.pragma(`user_version = ${version + 1}`);
-    }).immediate();
-  }
+  const version = () => db.pragma("user_version", { simple: true }) as number;
+  const check = (current: number) => {
+    if (current > MIGRATIONS.length) {
+      throw new BridgeError(
+        "INVALID_STATE",
+        `the store was written by a newer codex-bridge (schema ${current}, this one knows ${MIGRATIONS.length}): upgrade codex-bridge`,
+      );
+    }
+  };
+  check(version());
+  if (version() === MIGRATIONS.length) return;
+  // Several processes may open a new store at once (the bridge and the tool servers of its threads):
+  // read the version again under the write lock, so each migration runs exactly once.
+  db.transaction(() => {
+    const current = version();
+    check(current);
+    for (let v = current; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v] as string);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
 }

@@ -138,6 +138,18 @@ describe("BridgeStore", () => {
     expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
   });
 
+  it("migrates a new store exactly once when several processes open it at the same moment", async () => {
+    const path = join(dir, "race", "bridge.db");
+    const opener = fileURLToPath(new URL("../fixtures/storeOpener.mjs", import.meta.url));
+    const runs = await Promise.all(
+      Array.from({ length: 6 }, () => execa(process.execPath, [opener, path], { reject: false })),
+    );
+    for (const r of runs) expect(r.exitCode, String(r.stderr)).toBe(0);
+    using store = BridgeStore.open(path);
+    expect(store.listSessions()).toHaveLength(6);
+    expect(store.db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
+  });
+
   it("defaults to ~/.codex-bridge/bridge.db, or $CODEX_BRIDGE_HOME", () => {
     expect(defaultStorePath({ CODEX_BRIDGE_HOME: "/x" })).toBe("/x/bridge.db");
     expect(bridgeHome({})).toMatch(/\.codex-bridge$/);
