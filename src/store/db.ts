@@ -30,11 +30,12 @@ export function openDatabase(path: string): SqliteDatabase {
       cause,
     });
   }
+  // First, so that switching to WAL also waits for a concurrent opener instead of failing SQLITE_BUSY.
+  db.pragma("busy_timeout = 5000");
   db.pragma("journal_mode = WAL");
   // NORMAL in WAL mode: a crash of this process loses nothing committed; only an OS crash can lose the last commits.
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
-  db.pragma("busy_timeout = 5000");
   migrate(db);
   return db;
 }
