@@ -69,8 +69,15 @@ async function runDemo(out: Output, flags: { interactive?: boolean; keep?: boole
     if (!existsSync(file) || readFileSync(file, "utf8").trim() !== DEMO_FILE_CONTENT) {
       problems.push(`${DEMO_FILE} was not created with the expected content`);
     }
-    if (!existsSync(join(workdir, "demo-output", "command.txt")))
-      problems.push("the approved command did not run");
+    if (!existsSync(join(workdir, "demo-output", "command.txt"))) {
+      // Say why: most often codex's sandbox cannot start here (e.g. no user namespaces in a container).
+      const command = final.items.find((i) => i.type === "commandExecution");
+      const output = typeof command?.aggregatedOutput === "string" ? command.aggregatedOutput.trim() : "";
+      const status = command ? ` (status ${String(command.status)}, exit ${String(command.exitCode)})` : "";
+      problems.push(
+        `the approved command did not run${status}${output ? `: ${output.split("\n").slice(-3).join(" / ")}` : ""}`,
+      );
+    }
     if (final.finalText !== DEMO_FINAL_TEXT) problems.push("the final answer is not the scripted one");
     if (mock.requests.length !== 3)
       problems.push(`codex made ${mock.requests.length} model calls, expected 3`);
