@@ -5,6 +5,7 @@
  * answered by that session's approval policy; a request for no known thread
  * is declined and audited, never left waiting.
  */
+import { resolve } from "node:path";
 import { BridgeError } from "../errors.js";
 import { defaultStorePath } from "../store/db.js";
 import { BridgeStore } from "../store/store.js";
@@ -91,6 +92,15 @@ export class CodexBridge implements SessionHost {
       throw new BridgeError(
         "INVALID_OPTION",
         `interruptGraceMs must be > 0, got ${String(options.interruptGraceMs)}`,
+      );
+    }
+    if (
+      options.maxOutputChars !== undefined &&
+      !(Number.isInteger(options.maxOutputChars) && options.maxOutputChars >= 200)
+    ) {
+      throw new BridgeError(
+        "INVALID_OPTION",
+        `maxOutputChars must be a whole number of characters >= 200, got ${String(options.maxOutputChars)}`,
       );
     }
     this.projector = options.maxOutputChars === undefined ? {} : { maxOutputChars: options.maxOutputChars };
@@ -314,8 +324,16 @@ export class CodexBridge implements SessionHost {
   }
 
   #withDefaults(options: SessionOptions): SessionOptions {
+    if (options.cwd !== undefined && (typeof options.cwd !== "string" || options.cwd === "")) {
+      throw new BridgeError(
+        "INVALID_OPTION",
+        `cwd must be a directory path, got ${JSON.stringify(options.cwd)}`,
+      );
+    }
     return {
       ...options,
+      // codex resolves a relative cwd against its own working directory: make it the caller's.
+      ...(options.cwd !== undefined ? { cwd: resolve(options.cwd) } : {}),
       ...(options.approvals === undefined && this.#options.approvals
         ? { approvals: this.#options.approvals }
         : {}),

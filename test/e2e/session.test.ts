@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative as relativePath } from "node:path";
 import { describe, expect, it } from "vitest";
+import { CodexBridge } from "../../src/codex/bridge.js";
 import type { SessionEvent } from "../../src/codex/events.js";
 import { functionCallOutputs, item, reply, respond } from "../../src/testing/index.js";
 import { launchBridge } from "../harness/bridge.js";
@@ -43,6 +44,22 @@ describe("sessions on the real codex", () => {
     expect(journal[0]?.type).toBe("turn.started");
     expect(journal.at(-1)?.type).toBe("turn.completed");
     expect(journal.some((e) => e.type === "reasoning.delta")).toBe(true);
+  });
+
+  it("rejects bad options by name, and takes a relative cwd as the caller's", async () => {
+    await using f = await launchBridge([reply.text("ok")]);
+    await expect(f.bridge.startSession({ cwd: "" })).rejects.toThrow('cwd must be a directory path, got ""');
+    expect(() => new CodexBridge({ maxOutputChars: 5 })).toThrow(
+      "maxOutputChars must be a whole number of characters >= 200, got 5",
+    );
+    expect(() => new CodexBridge({ interruptGraceMs: 0 })).toThrow("interruptGraceMs must be > 0, got 0");
+    await expect(f.bridge.startSession({ cwd: f.workdir, watchdog: { quietTimeoutMs: -5 } })).rejects.toThrow(
+      "watchdog.quietTimeoutMs must be a number of ms >= 0, got -5",
+    );
+    const relative = relativePath(process.cwd(), f.workdir);
+    const session = await f.bridge.startSession({ cwd: relative });
+    expect(session.options.cwd).toBe(f.workdir);
+    expect(f.bridge.store?.getSession(session.id)?.cwd).toBe(f.workdir);
   });
 
   it("keeps the transcript in memory when the bridge has no store", async () => {
