@@ -1,6 +1,7 @@
 // Terminal rendering of session events: the answer streams to stdout, and
 // what codex does (commands, patches, tool calls, approvals) goes to stderr
 // as compact lines, so `codex-bridge run … > answer.txt` keeps the answer.
+import { unwrapShell } from "../codex/approvalRequests.js";
 import type { SessionEvent, TurnResult } from "../codex/events.js";
 import type { Item } from "../codex/projector.js";
 import { text } from "../util/stableJson.js";
@@ -67,7 +68,7 @@ export class HumanRenderer {
 function started(item: Item): string | null {
   switch (item.type) {
     case "commandExecution":
-      return `$ ${unwrap(String(item.command))}`;
+      return `$ ${unwrapShell(text(item.command))}`;
     case "mcpToolCall":
       return `> mcp.${String(item.server)}.${String(item.tool)}`;
     case "dynamicToolCall":
@@ -96,11 +97,6 @@ function completed(item: Item): string | null {
     default:
       return null;
   }
-}
-
-function unwrap(command: string): string {
-  const m = /^(?:\/usr)?(?:\/bin\/)?(?:ba|z)?sh\s+-l?c\s+'(.*)'$/s.exec(command);
-  return m?.[1] ?? command;
 }
 
 function clip(line: string): string {

@@ -82,10 +82,27 @@ export class CodexClient {
   #initialized: InitializeResponse | undefined;
   readonly #options: CodexClientOptions;
   readonly #queues = new Set<AsyncQueue<CodexNotification>>();
+  readonly #listenerErrors = new Set<(error: Error) => void>();
+  readonly #subscribers = new Set<{ listener: (n: CodexNotification) => void; filter: NotificationFilter }>();
 
   private constructor(process: AppServerProcess, options: CodexClientOptions) {
     this.process = process;
     this.#options = options;
+    // One connection listener: each notification is converted once, whatever the number of subscribers.
+    process.connection.onNotification((incoming) => {
+      const notification = toCodexNotification(incoming);
+      for (const sub of this.#subscribers) {
+        if (!matches(notification, sub.filter)) continue;
+        try {
+          sub.listener(notification);
+        } catch (err) {
+          // One subscriber's failure must not keep the notification from the others.
+          this.#listenerErrors.forEach((report) =>
+            report(err instanceof Error ? err : new Error(String(err))),
+          );
+        }
+      }
+    });
     process.connection.onClose((reason) => {
       for (const queue of this.#queues) queue.end(reason.code === "CONNECTION_CLOSED" ? undefined : reason);
       this.#queues.clear();
@@ -237,10 +254,9 @@ export class CodexClient {
     listener: (notification: CodexNotification) => void,
     filter: NotificationFilter = {},
   ): () => void {
-    return this.process.connection.onNotification((incoming) => {
-      const notification = toCodexNotification(incoming);
-      if (matches(notification, filter)) listener(notification);
-    });
+    const sub = { listener, filter };
+    this.#subscribers.add(sub);
+    return () => this.#subscribers.delete(sub);
   }
 
   /**
@@ -279,7 +295,12 @@ export class CodexClient {
 
   /** Subscribes to non-fatal protocol problems (skipped lines, handler failures). */
   onError(listener: (error: Error) => void): () => void {
-    return this.process.connection.onError(listener);
+    this.#listenerErrors.add(listener);
+    const off = this.process.connection.onError(listener);
+    return () => {
+      this.#listenerErrors.delete(listener);
+      off();
+    };
   }
 
   /** Shuts the process down (see {@link AppServerProcess.close}). */

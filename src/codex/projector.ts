@@ -130,7 +130,7 @@ function projectItem(
         turnId,
         "patch",
         "apply_patch",
-        { changes: changes(item).map(({ kind, path }) => ({ kind, path })) },
+        { changes: fileChanges(item).map(({ kind, path }) => ({ kind, path })) },
         () => patchResult(item, cap),
       );
     case "mcpToolCall":
@@ -230,7 +230,7 @@ function commandResult(item: Item, cap: number): string {
 }
 
 function patchResult(item: Item, cap: number): string {
-  const list = changes(item);
+  const list = fileChanges(item);
   const status = text(item.status, "unknown");
   const head = status === "completed" ? "applied" : status === "inProgress" ? "interrupted" : status;
   const lines = list.map((c) => `${c.kind} ${c.path}`);
@@ -312,7 +312,8 @@ function note(item: Item): string {
   }
 }
 
-function changes(item: Item): Array<{ kind: string; path: string; diff: string }> {
+/** The changeset of a fileChange item: kind, path and diff of each change. */
+export function fileChanges(item: Item): Array<{ kind: string; path: string; diff: string }> {
   const list = Array.isArray(item.changes) ? (item.changes as Array<Record<string, unknown>>) : [];
   return list.map((c) => {
     const kind =

@@ -19,7 +19,7 @@ import type {
   TurnResult,
   TurnStatus,
 } from "./events.js";
-import { type Item, type ProjectorOptions, type ProjectorState, project } from "./projector.js";
+import { fileChanges, type Item, type ProjectorOptions, type ProjectorState, project } from "./projector.js";
 import type { ClientParams } from "./protocol/index.js";
 import type { ProjectedMessage, TranscriptMessage } from "./transcript.js";
 import { TurnWatchdog, type WatchdogExpiry, type WatchdogOptions } from "./watchdog.js";
@@ -152,7 +152,11 @@ export function startTurn(ctx: TurnContext, params: ClientParams<"turn/start">):
       case "item/started": {
         const item = p.item as Item;
         watchdog.activity(false);
-        if (item?.type === "fileChange") ctx.fileChanges.set(item.id, changeSummaries(item));
+        if (item?.type === "fileChange")
+          ctx.fileChanges.set(
+            item.id,
+            fileChanges(item).map(({ kind, path }) => ({ kind, path })),
+          );
         projectAndStore(raw);
         emit({ type: "item.started", item, raw });
         return;
@@ -322,19 +326,6 @@ function unconfirmedInterrupt(graceMs: number): TurnError {
 function turnIdOf(p: Record<string, unknown>): string | null {
   const turn = p.turn as { id?: unknown } | undefined;
   return typeof turn?.id === "string" ? turn.id : null;
-}
-
-function changeSummaries(item: Item): FileChangeSummary[] {
-  const list = Array.isArray(item.changes) ? (item.changes as Array<Record<string, unknown>>) : [];
-  return list.map((c) => ({
-    path: typeof c.path === "string" ? c.path : "",
-    kind:
-      c.kind && typeof c.kind === "object"
-        ? String((c.kind as { type?: unknown }).type as string)
-        : typeof c.kind === "string"
-          ? c.kind
-          : "update",
-  }));
 }
 
 function addUsage(total: TokenUsage | null, last: Partial<TokenUsage>): TokenUsage {

@@ -27,15 +27,14 @@ export const accountResponseSchema = z.looseObject({
   requiresOpenaiAuth: z.boolean(),
 });
 
-/** Where a notification names its thread: `threadId`, or `thread.id` (thread/started). */
-const threadRefSchema = z.looseObject({
-  threadId: z.string().optional(),
-  thread: z.looseObject({ id: z.string() }).optional(),
-});
-
-/** The thread a notification belongs to, or undefined for process-wide notifications. */
+/**
+ * The thread a notification belongs to (`threadId`, or `thread.id` for
+ * thread/started), or undefined for process-wide notifications. Plain checks:
+ * this runs for every notification, deltas included.
+ */
 export function notificationThreadId(params: unknown): string | undefined {
-  const parsed = threadRefSchema.safeParse(params);
-  if (!parsed.success) return undefined;
-  return parsed.data.threadId ?? parsed.data.thread?.id;
+  if (!params || typeof params !== "object") return undefined;
+  const p = params as { threadId?: unknown; thread?: { id?: unknown } | null };
+  if (typeof p.threadId === "string") return p.threadId;
+  return p.thread && typeof p.thread.id === "string" ? p.thread.id : undefined;
 }
