@@ -19,7 +19,19 @@ export type BridgeErrorCode =
   | "SPAWN_FAILED"
   | "INVALID_OPTION"
   | "INVALID_STATE"
-  | "UNSUPPORTED";
+  | "UNSUPPORTED"
+  /** No such session, thread or task (an unknown id or a prefix that matches nothing). */
+  | "NOT_FOUND"
+  /** An id prefix that matches more than one record. */
+  | "AMBIGUOUS"
+  /** codex is not logged in (or its login expired): run `npx codex login`. */
+  | "AUTH_REQUIRED"
+  /** A config file (config.toml, the bridge's config) is unreadable or invalid. */
+  | "CONFIG_INVALID"
+  /** Another process holds a lock this operation needs (the migration lock, the store's write lock). */
+  | "LOCKED"
+  /** The store could not read or write (full disk, permissions, a corrupt file); names the file. */
+  | "STORE_FAILED";
 
 /** Extra structured facts attached to a {@link BridgeError}. */
 export interface BridgeErrorDetails {

@@ -3,6 +3,7 @@
  * without knowing codex's notification zoo. Every event keeps the codex
  * notification it came from in `raw` (when it came from one).
  */
+import type { BridgeErrorCode } from "../errors.js";
 import type { ApprovalDecision, ApprovalRequest } from "./approvalRequests.js";
 import type { DecidedBy } from "./approvals.js";
 import type { Item } from "./projector.js";
@@ -16,9 +17,26 @@ export interface TokenUsage {
   totalTokens: number;
 }
 
+/**
+ * Why a turn did not complete. `TURN_FAILED`: codex or the model failed it;
+ * `TURN_TIMEOUT` / `TURN_STALLED`: a watchdog gave up on it;
+ * `TURN_START_TIMEOUT`: codex never answered `turn/start`;
+ * `INTERRUPT_UNCONFIRMED`: codex did not confirm an interrupt and was
+ * retired; `BRIDGE_EXITED`: the process that ran it died (found on the next
+ * open of the store); the rest are {@link BridgeErrorCode}s (a dead process,
+ * a closed connection, a store write that failed, a missing login …).
+ */
+export type TurnErrorCode =
+  | "TURN_FAILED"
+  | "TURN_TIMEOUT"
+  | "TURN_STALLED"
+  | "TURN_START_TIMEOUT"
+  | "INTERRUPT_UNCONFIRMED"
+  | "BRIDGE_EXITED"
+  | BridgeErrorCode;
+
 export interface TurnError {
-  /** `TURN_FAILED`, `AUTH_REQUIRED`, `TURN_TIMEOUT`, `TURN_STALLED`, `PROCESS_EXITED`, … */
-  code: string;
+  code: TurnErrorCode;
   message: string;
   /** codex's own classification when it gave one (e.g. "internalServerError"). */
   codexErrorInfo?: unknown;

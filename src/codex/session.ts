@@ -312,7 +312,7 @@ export class Session {
       const error =
         err instanceof BridgeError
           ? { code: err.code, message: err.message, details: err.details }
-          : { code: "TURN_FAILED", message: err instanceof Error ? err.message : String(err) };
+          : { code: "TURN_FAILED" as const, message: err instanceof Error ? err.message : String(err) };
       result = {
         status: "failed",
         finalText: "",
