@@ -65,6 +65,8 @@ export interface ApprovalHooks {
   /** MCP tool calls this returns true for are accepted without asking (the bridge's read-only tools). */
   trustedTool?(server: string, tool: string | null, annotations: Record<string, unknown> | null): boolean;
   onRequested?(request: ApprovalRequest): void;
+  /** The broker starts (`true`) or stops (`false`) waiting on the handler: watchdogs pause meanwhile. */
+  onWaiting?(waiting: boolean): void;
   onResolved?(request: ApprovalRequest, outcome: ApprovalOutcome, requestedAt: number): void;
 }
 
@@ -89,14 +91,19 @@ export class ApprovalBroker {
   /** Decides `request`; never throws, never hangs past the timeout. */
   async decide(request: ApprovalRequest, signal?: AbortSignal): Promise<ApprovalOutcome> {
     const requestedAt = Date.now();
-    this.#hooks.onRequested?.(request);
+    // Hooks store and publish; their failures must never keep codex waiting for its answer.
+    this.#safely(() => this.#hooks.onRequested?.(request));
     const outcome = await this.#decide(request, signal);
-    try {
-      this.#hooks.onResolved?.(request, outcome, requestedAt);
-    } catch {
-      // Audit or event failures must not keep codex waiting for its answer.
-    }
+    this.#safely(() => this.#hooks.onResolved?.(request, outcome, requestedAt));
     return outcome;
+  }
+
+  #safely(fn: () => void): void {
+    try {
+      fn();
+    } catch {
+      // Reported by the hook's owner (the session turns store failures into turn errors).
+    }
   }
 
   async #decide(request: ApprovalRequest, signal: AbortSignal | undefined): Promise<ApprovalOutcome> {
@@ -147,7 +154,7 @@ export class ApprovalBroker {
       controller.abort(outer?.reason);
       withdraw();
     };
-    this.#pending++;
+    if (this.#pending++ === 0) this.#safely(() => this.#hooks.onWaiting?.(true));
     try {
       const stop = new Promise<ApprovalOutcome>((resolve) => {
         timer = setTimeout(() => {
@@ -176,7 +183,7 @@ export class ApprovalBroker {
         );
       return await Promise.race([answer, stop]);
     } finally {
-      this.#pending--;
+      if (--this.#pending === 0) this.#safely(() => this.#hooks.onWaiting?.(false));
       clearTimeout(timer);
       outer?.removeEventListener("abort", onOuterAbort);
       if (!controller.signal.aborted) controller.abort();

@@ -6,7 +6,7 @@
  * is declined and audited, never left waiting.
  */
 import { resolve } from "node:path";
-import { BridgeError } from "../errors.js";
+import { BridgeError, JsonRpcError } from "../errors.js";
 import { defaultStorePath } from "../store/db.js";
 import { BridgeStore } from "../store/store.js";
 import {
@@ -35,6 +35,7 @@ export interface CodexBridgeOptions extends Pick<
   | "cwd"
   | "shutdownGraceMs"
   | "clientInfo"
+  | "requestTimeoutMs"
 > {
   /**
    * Where sessions, transcripts, the journal and the approvals audit live: a
@@ -59,7 +60,20 @@ export interface CodexBridgeOptions extends Pick<
    * the bridge's own memory store). Read-only tools never need approval.
    * Default: on, no extra modules.
    */
-  toolServer?: false | { modules?: string[]; autoApprove?: string[] };
+  toolServer?: false | { modules?: string[]; autoApprove?: string[]; readyTimeoutMs?: number };
+  /**
+   * Sessions without a turn for this long are unloaded: their codex thread is
+   * released and the bridge forgets them; a later `run` on the same Session
+   * (or `resumeSession`) loads them again. Default 1800000 ms (30 min); 0 never.
+   */
+  idleTimeoutMs?: number;
+  /**
+   * codex keeps a released thread's MCP server processes until the app-server
+   * exits: after this many sessions were closed or unloaded, the bridge
+   * restarts the app-server the next time no turn runs (live sessions resume
+   * on their next turn). Default 16; 0 never.
+   */
+  recycleAfterClosed?: number;
   /**
    * In-process tools announced to every thread as codex dynamic tools (an
    * experimental codex API: experimentalApi is turned on) and run in this
@@ -80,9 +94,13 @@ export class CodexBridge implements SessionHost {
   readonly #byThread = new Map<string, Session>();
   readonly #fallback: ApprovalBroker;
   #closed = false;
+  /** Sessions closed or unloaded since the current app-server started. */
+  #released = 0;
+  readonly #idleTimer: NodeJS.Timeout | undefined;
   readonly interruptGraceMs: number;
   readonly projector: ProjectorOptions;
   readonly dynamicTools: DynamicToolProvider | undefined;
+  readonly toolServerReadyTimeoutMs: number;
 
   constructor(options: CodexBridgeOptions = {}) {
     this.#options = options;
@@ -104,6 +122,25 @@ export class CodexBridge implements SessionHost {
       );
     }
     this.projector = options.maxOutputChars === undefined ? {} : { maxOutputChars: options.maxOutputChars };
+    for (const key of ["idleTimeoutMs", "recycleAfterClosed", "requestTimeoutMs"] as const) {
+      const v = options[key];
+      if (v !== undefined && !(typeof v === "number" && Number.isFinite(v) && v >= 0)) {
+        throw new BridgeError("INVALID_OPTION", `${key} must be a number >= 0, got ${String(v)}`);
+      }
+    }
+    const ready = options.toolServer ? options.toolServer.readyTimeoutMs : undefined;
+    if (ready !== undefined && !(typeof ready === "number" && Number.isFinite(ready) && ready >= 0)) {
+      throw new BridgeError(
+        "INVALID_OPTION",
+        `toolServer.readyTimeoutMs must be a number of ms >= 0, got ${String(ready)}`,
+      );
+    }
+    this.toolServerReadyTimeoutMs = ready ?? 10_000;
+    const idleMs = options.idleTimeoutMs ?? 1_800_000;
+    if (idleMs > 0) {
+      this.#idleTimer = setInterval(() => this.#unloadIdle(idleMs), Math.min(idleMs, 60_000));
+      this.#idleTimer.unref();
+    }
     this.#ownsStore = !(options.store instanceof BridgeStore);
     if (options.store instanceof BridgeStore) this.#store = options.store;
     if (options.store === false) this.#store = null;
@@ -178,8 +215,11 @@ export class CodexBridge implements SessionHost {
       await session.ensureThread();
     } catch (err) {
       this.#sessions.delete(session.id);
+      // Keep what went wrong (no codex binary, a dead process, a timeout …); codex refusing the thread id
+      // (a JSON-RPC error) means there is no such thread.
+      if (err instanceof BridgeError) throw err;
       throw new BridgeError(
-        "INVALID_STATE",
+        err instanceof JsonRpcError ? "NOT_FOUND" : "INVALID_STATE",
         `cannot resume thread ${threadId}: ${err instanceof Error ? err.message : String(err)}`,
         { cause: err },
       );
@@ -190,6 +230,50 @@ export class CodexBridge implements SessionHost {
   /** A live session of this bridge. */
   getSession(id: string): Session | undefined {
     return this.#sessions.get(id);
+  }
+
+  /** The sessions this bridge has loaded (closed and unloaded ones are not). */
+  get sessions(): Session[] {
+    return [...this.#sessions.values()];
+  }
+
+  /** @internal */
+  currentClient(): Promise<{ client: CodexClient; generation: number } | null> {
+    const current = this.#client;
+    return Promise.resolve(
+      current && current.process.exitInfo === undefined && current.process.connection.state === "open"
+        ? { client: current, generation: this.#generation }
+        : null,
+    );
+  }
+
+  /** @internal A session closed or unloaded: forget it; restart an app-server full of released threads. */
+  forget(session: Session): void {
+    if (this.#sessions.get(session.id) === session) this.#sessions.delete(session.id);
+    if (session.threadId && this.#byThread.get(session.threadId) === session)
+      this.#byThread.delete(session.threadId);
+    this.#released++;
+    const limit = this.#options.recycleAfterClosed ?? 16;
+    const idle = [...this.#sessions.values()].every((s) => !s.running);
+    const client = this.#client;
+    // Too many released threads holding MCP processes: let the process go (live sessions resume on their next turn).
+    if (client && idle && limit > 0 && this.#released >= limit) {
+      this.#client = undefined;
+      void client.close().catch(() => undefined);
+    }
+  }
+
+  /** @internal A session that was unloaded and is used again. */
+  adopt(session: Session): void {
+    this.#assertOpen();
+    this.#sessions.set(session.id, session);
+  }
+
+  #unloadIdle(idleMs: number): void {
+    const now = Date.now();
+    for (const session of this.#sessions.values()) {
+      if (!session.running && now - session.lastActiveAt >= idleMs) void session.unload();
+    }
   }
 
   /** @internal The running client, started (or restarted after a crash) on demand. */
@@ -214,7 +298,7 @@ export class CodexBridge implements SessionHost {
   /** @internal */
   toolServerConfig(session: Session, threadId: string | null): Record<string, JsonValue> {
     const option = this.#options.toolServer;
-    if (option === false || (option === undefined && this.#options.dynamicTools)) return {};
+    if (this.toolServerName === null || option === false) return {};
     const { command, args } = toolServerCommand();
     const autoApprove = option?.autoApprove ?? DEFAULT_AUTO_APPROVED_TOOLS;
     const env: Record<string, string> = { [IDENTITY_ENV.sessionId]: session.id };
@@ -238,6 +322,12 @@ export class CodexBridge implements SessionHost {
     };
   }
 
+  /** @internal The tool server's name when threads get it. */
+  get toolServerName(): string | null {
+    const option = this.#options.toolServer;
+    return option === false || (option === undefined && this.#options.dynamicTools) ? null : TOOL_SERVER_NAME;
+  }
+
   /** @internal The bridge's own tools that only read (by their annotations, or the built-in list) need no approval. */
   trustedTool(server: string, tool: string | null, annotations: Record<string, unknown> | null): boolean {
     if (server !== TOOL_SERVER_NAME || tool === null) return false;
@@ -259,6 +349,7 @@ export class CodexBridge implements SessionHost {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#idleTimer);
     const starting = this.#starting;
     const client =
       this.#client ?? (starting ? await starting.then((s) => s.client).catch(() => undefined) : undefined);
@@ -284,6 +375,7 @@ export class CodexBridge implements SessionHost {
       ...(o.cwd ? { cwd: o.cwd } : {}),
       ...(o.shutdownGraceMs !== undefined ? { shutdownGraceMs: o.shutdownGraceMs } : {}),
       ...(o.clientInfo ? { clientInfo: o.clientInfo } : {}),
+      ...(o.requestTimeoutMs !== undefined ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
     });
     for (const method of APPROVAL_METHODS) {
       client.handleServerRequest(method, (params, ctx) => this.#route(method, params, ctx.signal));
@@ -300,6 +392,7 @@ export class CodexBridge implements SessionHost {
     }
     this.#client = client;
     this.#generation++;
+    this.#released = 0;
     return { client, generation: this.#generation };
   }
 

@@ -45,7 +45,15 @@ export interface CodexClientOptions extends AppServerProcessOptions {
   optOutNotificationMethods?: string[];
   /** Retry of requests answered -32001 (server overloaded). */
   overloadRetry?: OverloadRetryOptions;
+  /**
+   * Longest wait for codex to answer a request (a request can override it).
+   * Default 120000 ms: a codex that stops answering fails the request with
+   * REQUEST_TIMEOUT instead of leaving the caller waiting forever. 0: no limit.
+   */
+  requestTimeoutMs?: number;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 
 /** A server notification as delivered to subscribers. */
 export type CodexNotification = ServerNotification & {
@@ -112,7 +120,19 @@ export class CodexClient {
   /** Spawns codex app-server without the handshake; call {@link initialize} next. */
   static async spawn(options: CodexClientOptions = {}): Promise<CodexClient> {
     validateRetry(options.overloadRetry);
-    return new CodexClient(await AppServerProcess.spawn(options), options);
+    const requestTimeoutMs =
+      options.requestTimeoutMs ?? options.connection?.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    if (!(Number.isFinite(requestTimeoutMs) && requestTimeoutMs >= 0)) {
+      throw new BridgeError(
+        "INVALID_OPTION",
+        `requestTimeoutMs must be a number of ms >= 0, got ${String(options.requestTimeoutMs)}`,
+      );
+    }
+    const process = await AppServerProcess.spawn({
+      ...options,
+      connection: { ...options.connection, requestTimeoutMs },
+    });
+    return new CodexClient(process, options);
   }
 
   /** Spawns codex app-server and completes the initialize handshake. */
@@ -211,6 +231,10 @@ export class CodexClient {
 
   threadFork(params: ClientParams<"thread/fork">, options?: RequestOptions) {
     return this.#checkedRequest("thread/fork", threadResponseSchema, params, options);
+  }
+
+  threadUnsubscribe(params: ClientParams<"thread/unsubscribe">, options?: RequestOptions) {
+    return this.request("thread/unsubscribe", params, options);
   }
 
   turnStart(params: ClientParams<"turn/start">, options?: RequestOptions) {

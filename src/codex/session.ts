@@ -5,19 +5,22 @@
  * dies, the next turn respawns it and resumes the same thread.
  */
 import { randomUUID } from "node:crypto";
-import { BridgeError } from "../errors.js";
+import { BridgeError, JsonRpcError } from "../errors.js";
 import type { BridgeStore } from "../store/store.js";
 import { AsyncQueue } from "../util/asyncQueue.js";
 import { type ApprovalMethod, type FileChangeSummary, parseApprovalRequest } from "./approvalRequests.js";
 import { ApprovalBroker, type ApprovalOptions, auditRecord } from "./approvals.js";
 import type { CodexClient } from "./client.js";
 import type { DynamicToolProvider } from "./dynamicTools.js";
-import type { SessionEvent, TurnResult } from "./events.js";
+import type { SessionEvent, TurnError, TurnResult } from "./events.js";
 import { initialProjectorState, type ProjectorOptions, type ProjectorState } from "./projector.js";
 import type { JsonValue } from "./protocol/generated/serde_json/JsonValue.js";
 import type { v2 } from "./protocol/index.js";
 import type { ProjectedMessage, TranscriptMessage } from "./transcript.js";
+import { watchStartup } from "./mcpStartup.js";
+import { StoreWrites } from "./storeWrites.js";
 import { type RunningTurn, startTurn } from "./turn.js";
+import { errorOf } from "./turnOutcome.js";
 import { validateWatchdogOptions, type WatchdogOptions } from "./watchdog.js";
 
 /** How a session starts its thread and answers codex. Everything but `cwd` is optional. */
@@ -63,6 +66,8 @@ export interface StreamedTurn {
 /** What a session needs from the bridge that owns it. */
 export interface SessionHost {
   client(): Promise<{ client: CodexClient; generation: number }>;
+  /** The live client without starting one (null when none runs). */
+  currentClient(): Promise<{ client: CodexClient; generation: number } | null>;
   readonly store: BridgeStore | null;
   retire(client: CodexClient, reason: string): Promise<void>;
   bindThread(threadId: string, session: Session): void;
@@ -74,6 +79,14 @@ export interface SessionHost {
   readonly projector: ProjectorOptions;
   /** Per-thread config that gives the thread the bridge's tool server with this session's identity. */
   toolServerConfig(session: Session, threadId: string | null): Record<string, JsonValue>;
+  /** The name of the bridge's tool server when threads get it, else null. */
+  readonly toolServerName: string | null;
+  /** How long a new thread waits for its tool server before the first turn. */
+  readonly toolServerReadyTimeoutMs: number;
+  /** The session was closed or unloaded: forget it. */
+  forget(session: Session): void;
+  /** An unloaded session is used again. */
+  adopt(session: Session): void;
   /** MCP tools whose calls need no approval (the bridge's read-only tools). */
   trustedTool(server: string, tool: string | null, annotations: Record<string, unknown> | null): boolean;
 }
@@ -85,6 +98,16 @@ export class Session {
   #generation = -1;
   #active: RunningTurn | undefined;
   #starting = false;
+  #closed: Promise<void> | undefined;
+  #unloaded = false;
+  #lastActiveAt = Date.now();
+  /** This object started the thread and codex has not yet taken a turn on it (so it has no history). */
+  #freshThread = false;
+  /** Aborts the approvals still waiting when the turn they belong to ends. */
+  #approvalsOfTurn = new AbortController();
+  /** Store writes outside a turn (the session's own rows). */
+  readonly #writes: StoreWrites;
+  #turnWrites: StoreWrites | undefined;
   /** Resolves with the running turn once it exists (undefined if it never started). */
   #activeReady: Promise<RunningTurn | undefined> = Promise.resolve(undefined);
   #markActive: (turn: RunningTurn | undefined) => void = () => {};
@@ -103,7 +126,9 @@ export class Session {
     this.options = init.options;
     if (init.options.watchdog) validateWatchdogOptions(init.options.watchdog);
     this.#projector = { state: initialProjectorState(), options: host.projector };
+    this.#writes = new StoreWrites(host.store);
     this.#broker = new ApprovalBroker(init.options.approvals ?? {}, {
+      onWaiting: (waiting) => this.#active?.setWaitingOnApproval(waiting),
       trustedTool: (server, tool, annotations) => host.trustedTool(server, tool, annotations),
       onRequested: (approval) =>
         this.#emit({
@@ -114,7 +139,9 @@ export class Session {
           approval,
         }),
       onResolved: (approval, outcome, requestedAt) => {
-        host.store?.recordApproval(auditRecord(this.id, approval, outcome, requestedAt));
+        this.#currentWrites().run("recording an approval", (store) =>
+          store.recordApproval(auditRecord(this.id, approval, outcome, requestedAt)),
+        );
         this.#emit({
           sessionId: this.id,
           threadId: this.#threadId ?? "",
@@ -133,6 +160,11 @@ export class Session {
     return this.#threadId;
   }
 
+  /** When the last turn started or ended (ms since the epoch). */
+  get lastActiveAt(): number {
+    return this.#lastActiveAt;
+  }
+
   /** True while a turn runs. */
   get running(): boolean {
     return this.#active !== undefined || this.#starting;
@@ -147,6 +179,8 @@ export class Session {
 
   /** Runs one turn, streaming its events. Throws `INVALID_STATE` if a turn is already running. */
   runStreamed(input: SessionInput, options: RunOptions = {}): StreamedTurn {
+    if (this.#closed)
+      throw new BridgeError("INVALID_STATE", `session ${this.id} is closed: resume it to go on`);
     if (this.running) {
       throw new BridgeError(
         "INVALID_STATE",
@@ -154,6 +188,11 @@ export class Session {
       );
     }
     const items = toUserInput(input);
+    if (this.#unloaded) {
+      this.#host.adopt(this);
+      this.#unloaded = false;
+    }
+    this.#lastActiveAt = Date.now();
     this.#starting = true;
     this.#activeReady = new Promise((resolve) => {
       this.#markActive = resolve;
@@ -204,7 +243,9 @@ export class Session {
   /** @internal Answers a server request addressed to this session's thread. */
   async decide(method: ApprovalMethod, params: unknown, signal: AbortSignal): Promise<unknown> {
     const request = parseApprovalRequest(method, params, (itemId) => this.#fileChanges.get(itemId));
-    return (await this.#broker.decide(request, signal)).response;
+    // Withdrawn when codex says it no longer needs the answer, or when the turn ends first.
+    const withdrawn = AbortSignal.any([signal, this.#approvalsOfTurn.signal]);
+    return (await this.#broker.decide(request, withdrawn)).response;
   }
 
   /** @internal Answers a dynamic tool call addressed to this session's thread. */
@@ -242,56 +283,141 @@ export class Session {
       const merged = { ...this.#host.toolServerConfig(this, threadId), ...o.config };
       return Object.keys(merged).length > 0 ? { config: merged } : {};
     };
-    if (this.#threadId === null) {
-      const dynamicTools = this.#host.dynamicTools?.specs();
-      const started = await client.threadStart({
-        ...overrides,
-        ...config(null),
-        // Experimental in codex (the bridge turns experimentalApi on when it has dynamic tools).
-        ...(dynamicTools ? ({ dynamicTools } as object) : {}),
-      });
-      this.#threadId = started.thread.id;
+    if (this.#threadId !== null && this.#generation === generation)
+      return { client, threadId: this.#threadId };
+    // Each thread starts its own copy of the tool server; a turn that calls it before it is up gets
+    // "unsupported call". Watch for its start-up from before the thread exists.
+    const toolServer = this.#host.toolServerName ? watchStartup(client, this.#host.toolServerName) : null;
+    try {
+      if (this.#threadId !== null && this.#generation !== generation) {
+        // A new app-server (first use after a restart, or a respawn after a crash) must load the thread first.
+        this.#host.bindThread(this.#threadId, this);
+        try {
+          await client.threadResume({
+            threadId: this.#threadId,
+            ...overrides,
+            ...config(this.#threadId),
+            excludeTurns: true,
+          });
+        } catch (err) {
+          // codex writes a thread's rollout with its first turn: a thread that never got that far has no
+          // history to resume, so a fresh thread loses nothing.
+          const noHistory = err instanceof JsonRpcError && /no rollout found/i.test(err.rpcMessage);
+          if (!(noHistory && this.#freshThread)) throw err;
+          this.#threadId = null;
+        }
+      }
+      if (this.#threadId === null) {
+        const dynamicTools = this.#host.dynamicTools?.specs();
+        const started = await client.threadStart({
+          ...overrides,
+          ...config(null),
+          // Experimental in codex (the bridge turns experimentalApi on when it has dynamic tools).
+          ...(dynamicTools ? ({ dynamicTools } as object) : {}),
+        });
+        this.#threadId = started.thread.id;
+        this.#freshThread = true;
+        this.#host.bindThread(started.thread.id, this);
+        this.#writes.run("recording the thread", (store) =>
+          store.updateSession(this.id, { threadId: started.thread.id, model: started.model }),
+        );
+      }
       this.#generation = generation;
-      this.#host.bindThread(started.thread.id, this);
-      this.#host.store?.updateSession(this.id, { threadId: started.thread.id, model: started.model });
-    } else if (this.#generation !== generation) {
-      // A new app-server (first use after a restart, or a respawn after a crash) must load the thread first.
-      this.#host.bindThread(this.#threadId, this);
-      await client.threadResume({
-        threadId: this.#threadId,
-        ...overrides,
-        ...config(this.#threadId),
-        excludeTurns: true,
-      });
-      this.#generation = generation;
+      await toolServer?.ready(this.#threadId, this.#host.toolServerReadyTimeoutMs);
+    } finally {
+      toolServer?.stop();
     }
     return { client, threadId: this.#threadId };
+  }
+
+  /**
+   * Closes the session: interrupts a running turn, withdraws pending
+   * approvals, unloads the thread from codex (`thread/unsubscribe`, which
+   * also stops its MCP servers) and leaves the bridge. The stored session
+   * stays; `resumeSession` brings it back.
+   */
+  close(): Promise<void> {
+    this.#closed ??= this.#close();
+    return this.#closed;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #close(): Promise<void> {
+    await this.interrupt().catch(() => undefined);
+    this.#approvalsOfTurn.abort(new BridgeError("ABORTED", "the session was closed"));
+    this.#listeners.clear();
+    if (!this.#unloaded) await this.#release();
+    this.#writes.run("closing the session", (store) => store.updateSession(this.id, { status: "closed" }));
+  }
+
+  /**
+   * @internal Unloads an idle session (the bridge's idle timeout): codex
+   * releases its thread and the bridge forgets it; the next `run` loads it
+   * again. Does nothing while a turn runs.
+   */
+  async unload(): Promise<void> {
+    if (this.running || this.#unloaded || this.#closed) return;
+    this.#unloaded = true;
+    await this.#release();
+  }
+
+  /** Unsubscribes from the thread on the process that has it loaded, and leaves the bridge. */
+  async #release(): Promise<void> {
+    this.#fileChanges.clear();
+    const threadId = this.#threadId;
+    const generation = this.#generation;
+    // Whatever happens next, the thread must be loaded again (resumed) before another turn.
+    this.#generation = -1;
+    if (threadId !== null && generation >= 0) {
+      // Only the process that has the thread loaded; a respawned one never heard of it.
+      const current = await this.#host.currentClient();
+      if (current && current.generation === generation) {
+        await current.client.threadUnsubscribe({ threadId }).catch(() => undefined);
+      }
+    }
+    this.#host.forget(this);
   }
 
   async #runTurn(input: v2.UserInput[], options: RunOptions): Promise<TurnResult> {
     const store = this.#host.store;
     const inputText = input.map((i) => (i.type === "text" ? i.text : `[${i.type}]`)).join("\n");
-    const turnIdx = store ? store.startTurn(this.id, inputText) : null;
-    store?.updateSession(this.id, { status: "running", title: inputText.slice(0, 120) });
+    let running: RunningTurn | undefined;
+    const writes = new StoreWrites(store, (error) => running?.storeFailed(error));
+    this.#turnWrites = writes;
     let result: TurnResult;
     try {
+      // The turn is recorded before anything reaches codex: a store that cannot record it stops it here.
+      const turnIdx = store
+        ? (writes.run("recording a new turn", (s) => s.startTurn(this.id, inputText)) ?? null)
+        : null;
+      writes.run("marking the session running", (s) =>
+        s.updateSession(this.id, { status: "running", title: inputText.slice(0, 120) }),
+      );
+      if (writes.failure) throw new BridgeError("STORE_FAILED", writes.failure.message);
       const { client, threadId } = await this.ensureThread();
-      const running = startTurn(
+      running = startTurn(
         {
           sessionId: this.id,
           threadId,
           client,
-          store,
+          writes,
           turnIdx,
           projector: this.#projector,
           fileChanges: this.#fileChanges,
-          pendingApprovals: () => this.#broker.pending,
           watchdog: this.options.watchdog ?? {},
           interruptGraceMs: this.#host.interruptGraceMs,
           emit: (e) => this.#emit(e),
           onMessage: (m) => {
             if (!store) this.#memory.push(m);
           },
+          onRequestResolved: (requestId) =>
+            client.process.connection.abortIncoming(
+              requestId,
+              new BridgeError("ABORTED", "codex no longer needs this answer"),
+            ),
           retire: (c, reason) => this.#host.retire(c, reason),
         },
         { threadId, input },
@@ -299,20 +425,20 @@ export class Session {
       this.#active = running;
       this.#starting = false;
       this.#markActive(running);
-      const onAbort = () => void running.interrupt();
+      if (this.#broker.pending > 0) running.setWaitingOnApproval(true);
+      const turn = running;
+      const onAbort = () => void turn.interrupt();
       if (options.signal?.aborted) onAbort();
       else options.signal?.addEventListener("abort", onAbort, { once: true });
       try {
         result = await running.result;
+        if (result.turnId !== null) this.#freshThread = false;
       } finally {
         options.signal?.removeEventListener("abort", onAbort);
       }
     } catch (err) {
-      // The thread could not be started or resumed: the turn fails with the reason.
-      const error =
-        err instanceof BridgeError
-          ? { code: err.code, message: err.message, details: err.details }
-          : { code: "TURN_FAILED" as const, message: err instanceof Error ? err.message : String(err) };
+      // The turn could not be recorded, or its thread could not be started or resumed: it fails with the reason.
+      const error: TurnError = errorOf(err);
       result = {
         status: "failed",
         finalText: "",
@@ -324,8 +450,6 @@ export class Session {
         threadId: this.#threadId ?? "",
         turnId: null,
       };
-      if (store && turnIdx !== null)
-        store.finishTurn(this.id, turnIdx, { status: "failed", finalText: "", error });
       this.#emit({
         sessionId: this.id,
         threadId: result.threadId,
@@ -337,17 +461,35 @@ export class Session {
       this.#active = undefined;
       this.#starting = false;
       this.#markActive(undefined);
+      // Approvals still waiting belong to a turn that is over: withdraw them (declined, audited as aborted).
+      this.#approvalsOfTurn.abort(new BridgeError("ABORTED", "the turn ended first"));
+      this.#approvalsOfTurn = new AbortController();
+      this.#fileChanges.clear();
+      this.#turnWrites = undefined;
+      this.#lastActiveAt = Date.now();
     }
-    store?.updateSession(this.id, { status: result.status === "failed" ? "failed" : "idle" });
+    writes.run(
+      "updating the session",
+      (s) => s.updateSession(this.id, { status: result.status === "failed" ? "failed" : "idle" }),
+      { final: true },
+    );
     return result;
   }
 
+  /** The store writes of the running turn, or the session's own outside turns. */
+  #currentWrites(): StoreWrites {
+    return this.#turnWrites ?? this.#writes;
+  }
+
   #emit(event: SessionEvent): void {
-    const store = this.#host.store;
-    if (store && event.type !== "notification") {
+    if (event.type !== "notification") {
       // The journal keeps the normalized event; the raw notification stays out (it would double the size).
       const { raw: _raw, ...payload } = event;
-      store.appendEvent(this.id, event.turnId, event.type, payload);
+      this.#currentWrites().run(
+        "journalling an event",
+        (store) => store.appendEvent(this.id, event.turnId, event.type, payload),
+        { final: event.type === "turn.completed" },
+      );
     }
     for (const listener of this.#listeners) {
       try {

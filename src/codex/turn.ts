@@ -1,13 +1,15 @@
 /**
- * One turn, from `turn/start` to its end: notifications of the thread are
- * projected into transcript messages and stored as they arrive, mapped to
- * session events, and watched. A turn always ends — completed, failed or
- * interrupted — whether codex finishes it, a watchdog gives up on it, or
- * the process dies under it.
+ * One turn, from `turn/start` to its end, as an explicit state machine:
+ * `starting` (turn/start sent, notifications buffered) → `running` → `ended`.
+ * Every input — a notification, codex's answer to turn/start, a watchdog
+ * expiry, a store failure, the connection closing — goes through one
+ * dispatcher, so there is one place that decides what each means in each
+ * phase. A turn always ends — completed, failed or interrupted — whether
+ * codex finishes it, a watchdog gives up on it, a store write fails, or the
+ * process dies under it; its result never waits on the store.
  */
 import { BridgeError } from "../errors.js";
 import { text } from "../util/stableJson.js";
-import type { BridgeStore } from "../store/store.js";
 import type { FileChangeSummary } from "./approvalRequests.js";
 import type { CodexClient, CodexNotification } from "./client.js";
 import type {
@@ -19,10 +21,13 @@ import type {
   TurnResult,
   TurnStatus,
 } from "./events.js";
+import { routeOf } from "./notificationRoutes.js";
+import { addUsage, errorOf, turnErrorOf, unconfirmedInterrupt, watchdogError } from "./turnOutcome.js";
 import { fileChanges, type Item, type ProjectorOptions, type ProjectorState, project } from "./projector.js";
 import type { ClientParams } from "./protocol/index.js";
+import type { StoreWrites } from "./storeWrites.js";
 import type { ProjectedMessage, TranscriptMessage } from "./transcript.js";
-import { TurnWatchdog, type WatchdogExpiry, type WatchdogOptions } from "./watchdog.js";
+import { DEFAULT_START_TIMEOUT_MS, TurnWatchdog, type WatchdogOptions } from "./watchdog.js";
 
 /** Distributes the emitted events: to the caller's stream, the journal, subscribers. */
 export type EmitEvent = (event: SessionEvent) => void;
@@ -31,21 +36,22 @@ export interface TurnContext {
   sessionId: string;
   threadId: string;
   client: CodexClient;
-  store: BridgeStore | null;
+  /** The store writes of this turn (failures become the turn's STORE_FAILED error). */
+  writes: StoreWrites;
   /** Index of the turn row in the store. */
   turnIdx: number | null;
   projector: { state: ProjectorState; options: ProjectorOptions };
   /** Changesets of fileChange items, for approval prompts. */
   fileChanges: Map<string, FileChangeSummary[]>;
-  /** Approval requests of this session waiting on a person. */
-  pendingApprovals: () => number;
   watchdog: WatchdogOptions;
   /** How long to wait for codex to confirm an interrupt before retiring the process. */
   interruptGraceMs: number;
   emit: EmitEvent;
   /** Every projected message of the session, for hosts without a store. */
   onMessage: (m: ProjectedMessage) => void;
-  /** Kills the process when it does not answer an interrupt. */
+  /** codex no longer needs the answer to its request `requestId` (`serverRequest/resolved`). */
+  onRequestResolved: (requestId: string | number) => void;
+  /** Kills the process when it does not answer; the next turn starts a new one. */
   retire: (client: CodexClient, reason: string) => Promise<void>;
 }
 
@@ -57,149 +63,216 @@ export interface RunningTurn {
   readonly started: Promise<string | null>;
   /** Asks codex to stop the turn; retires the process if codex does not confirm in time. */
   interrupt(): Promise<void>;
+  /** Approval waits start or end (the watchdogs do not count them). */
+  setWaitingOnApproval(waiting: boolean): void;
+  /** A store write of the turn failed: codex is interrupted and the turn fails with the reason. */
+  storeFailed(error: TurnError): void;
 }
+
+type Phase = "starting" | "running" | "ended";
+
+/** Everything that can happen to a turn. */
+type TurnInput =
+  | { kind: "notification"; notification: CodexNotification }
+  | { kind: "started"; turnId: string }
+  | { kind: "startFailed"; error: TurnError; retire: boolean }
+  | { kind: "giveUp"; error: TurnError }
+  | { kind: "closed"; error: TurnError }
+  | { kind: "retired" };
 
 const TOOL_ITEMS = new Set(["commandExecution", "fileChange", "mcpToolCall", "dynamicToolCall"]);
 const TURN_ABORTED = "<turn_aborted>";
-const AUTH_PATTERN =
-  /invalid_grant|token (?:has )?expired|refresh token|\b401\b|unauthori[sz]ed|not authenticated|not logged in|login required/i;
-
 export function startTurn(ctx: TurnContext, params: ClientParams<"turn/start">): RunningTurn {
-  const { client, threadId, sessionId } = ctx;
-  let turnId: string | null = null;
-  let done = false;
-  let watchdogError: TurnError | undefined;
-  let interruptRequested = false;
-  let retiring = false;
-  const buffered: CodexNotification[] = [];
-  const subscriptions: Array<() => void> = [];
-  const items: Item[] = [];
-  const messages: TranscriptMessage[] = [];
-  let finalText = "";
-  let usage: TokenUsage | null = null;
-  let finish!: (result: TurnResult) => void;
-  const result = new Promise<TurnResult>((resolve) => {
-    finish = resolve;
-  });
+  const turn = new Turn(ctx);
+  turn.begin(params);
+  return turn;
+}
 
-  const base = () => ({ sessionId, threadId, turnId });
-  const emit = (event: SessionEventBody & { raw?: RawNotification }) => ctx.emit({ ...base(), ...event });
+class Turn implements RunningTurn {
+  readonly result: Promise<TurnResult>;
+  readonly started: Promise<string | null>;
+  #phase: Phase = "starting";
+  #turnId: string | null = null;
+  /** Why the bridge gave up on the turn (watchdog, store): overrides codex's own status. */
+  #givenUp: TurnError | undefined;
+  #interrupting: Promise<void> | undefined;
+  #retiring = false;
+  readonly #buffered: CodexNotification[] = [];
+  readonly #releases: Array<() => void> = [];
+  readonly #items: Item[] = [];
+  readonly #messages: TranscriptMessage[] = [];
+  #finalText = "";
+  #usage: TokenUsage | null = null;
+  readonly #watchdog: TurnWatchdog;
+  #finish!: (result: TurnResult) => void;
+  #markStarted!: (id: string | null) => void;
 
-  const projectAndStore = (n: RawNotification): TranscriptMessage[] => {
-    const out = project(ctx.projector.state, n, ctx.projector.options);
-    ctx.projector.state = out.state;
-    const added: TranscriptMessage[] = [];
-    for (const m of out.messages) {
-      const stored = ctx.store
-        ? ctx.store.addMessage(sessionId, {
-            key: m.key,
-            turnId: m.turnId,
-            itemId: m.itemId,
-            itemType: m.itemType,
-            role: m.message.role,
-            message: m.message,
-          })
-        : true;
-      if (!stored) continue; // already stored: a replayed item
-      ctx.onMessage(m);
-      messages.push(m.message);
-      added.push(m.message);
+  constructor(private readonly ctx: TurnContext) {
+    this.result = new Promise((resolve) => (this.#finish = resolve));
+    this.started = new Promise((resolve) => (this.#markStarted = resolve));
+    this.#watchdog = new TurnWatchdog(ctx.watchdog, (kind, limitMs) =>
+      this.#dispatch({ kind: "giveUp", error: watchdogError(kind, limitMs) }),
+    );
+  }
+
+  turnId(): string | null {
+    return this.#turnId;
+  }
+
+  setWaitingOnApproval(waiting: boolean): void {
+    this.#watchdog.setPaused(waiting);
+  }
+
+  /** A store write failed: the turn stops (codex is interrupted) and fails with the reason. */
+  storeFailed(error: TurnError): void {
+    this.#dispatch({ kind: "giveUp", error });
+  }
+
+  begin(params: ClientParams<"turn/start">): void {
+    const { client, threadId } = this.ctx;
+    this.#watchdog.start();
+    this.#releases.push(
+      client.onNotification((notification) => this.#dispatch({ kind: "notification", notification }), {
+        threadId,
+      }),
+      client.process.connection.onClose((reason) =>
+        this.#dispatch({
+          kind: "closed",
+          error: { code: reason.code, message: reason.message, details: reason.details },
+        }),
+      ),
+    );
+    const startTimeoutMs = this.ctx.watchdog.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    client.turnStart(params, { timeoutMs: startTimeoutMs }).then(
+      (response) => this.#dispatch({ kind: "started", turnId: response.turn.id }),
+      (err: unknown) => {
+        const timedOut = err instanceof BridgeError && err.code === "REQUEST_TIMEOUT";
+        this.#dispatch({
+          kind: "startFailed",
+          retire: timedOut,
+          error: timedOut
+            ? {
+                code: "TURN_START_TIMEOUT",
+                message: `codex did not answer turn/start within ${startTimeoutMs} ms (watchdog.startTimeoutMs); its process was retired`,
+              }
+            : errorOf(err),
+        });
+      },
+    );
+  }
+
+  /** The one place where inputs change the turn. */
+  #dispatch(input: TurnInput): void {
+    if (this.#phase === "ended") return;
+    switch (input.kind) {
+      case "notification":
+        if (this.#phase === "starting") this.#buffered.push(input.notification);
+        else this.#guarded(() => this.#notification(input.notification));
+        return;
+      case "started": {
+        this.#turnId = input.turnId;
+        this.#phase = "running";
+        this.#markStarted(input.turnId);
+        const idx = this.ctx.turnIdx;
+        if (idx !== null)
+          this.ctx.writes.run("recording the turn id", (s) =>
+            s.setTurnId(this.ctx.sessionId, idx, input.turnId),
+          );
+        this.#emit({ type: "turn.started" });
+        for (const n of this.#buffered.splice(0)) {
+          if (this.#phase !== "running") break;
+          this.#guarded(() => this.#notification(n));
+        }
+        return;
+      }
+      case "startFailed":
+        this.#markStarted(null);
+        this.#end("failed", input.error);
+        if (input.retire) void this.ctx.retire(this.ctx.client, input.error.message);
+        return;
+      case "giveUp":
+        if (this.#givenUp) return;
+        this.#givenUp = input.error;
+        this.#emit({ type: "warning", message: input.error.message });
+        void this.interrupt();
+        return;
+      case "closed":
+        if (this.#retiring) this.#end("interrupted", unconfirmedInterrupt(this.ctx.interruptGraceMs));
+        else this.#end("failed", input.error);
+        return;
+      case "retired":
+        this.#end("interrupted", unconfirmedInterrupt(this.ctx.interruptGraceMs));
+        return;
     }
-    return added;
-  };
+  }
 
-  const end = (status: TurnStatus, error?: TurnError) => {
-    if (done) return;
-    done = true;
-    watchdog.stop();
-    for (const release of subscriptions.splice(0)) release();
-    // Items left open (process died, watchdog gave up) are closed, not dropped.
-    projectAndStore({ method: "turn/completed", params: { threadId, turn: { id: turnId } } });
-    const finalError = watchdogError ?? error;
-    const finalStatus = watchdogError ? "failed" : status;
-    const turnResult: TurnResult = {
-      status: finalStatus,
-      finalText,
-      messages,
-      items,
-      usage,
-      ...(finalError ? { error: finalError } : {}),
-      sessionId,
-      threadId,
-      turnId,
-    };
-    if (ctx.store && ctx.turnIdx !== null) {
-      ctx.store.finishTurn(sessionId, ctx.turnIdx, {
-        status: finalStatus,
-        turnId,
-        finalText,
-        error: finalError,
-        usage,
-      });
-    }
-    emit({ type: "turn.completed", result: turnResult });
-    finish(turnResult);
-  };
-
-  const handle = (n: CodexNotification) => {
-    if (done) return;
+  /** A notification of the running turn. */
+  #notification(n: CodexNotification): void {
     const p = (n.params ?? {}) as Record<string, unknown>;
     const ofTurn =
       typeof p.turnId === "string" ? p.turnId : n.method === "turn/completed" ? turnIdOf(p) : null;
-    if (ofTurn !== null && ofTurn !== turnId) return; // a previous turn's late notification
+    if (ofTurn !== null && ofTurn !== this.#turnId) return; // a previous turn's late notification
+    const route = routeOf(n.method);
+    if (route === "ignore") return;
     const raw: RawNotification = { method: n.method, params: n.params };
+    if (route === "pass") {
+      this.#watchdog.activity(false);
+      this.#emit({ type: "notification", method: n.method, raw });
+      return;
+    }
     switch (n.method) {
       case "item/started": {
         const item = p.item as Item;
-        watchdog.activity(false);
-        if (item?.type === "fileChange")
-          ctx.fileChanges.set(
+        this.#watchdog.activity(false);
+        if (item?.type === "fileChange") {
+          this.ctx.fileChanges.set(
             item.id,
             fileChanges(item).map(({ kind, path }) => ({ kind, path })),
           );
-        projectAndStore(raw);
-        emit({ type: "item.started", item, raw });
+        }
+        this.#project(raw);
+        this.#emit({ type: "item.started", item, raw });
         return;
       }
       case "item/completed": {
         const item = p.item as Item;
-        watchdog.activity(TOOL_ITEMS.has(item?.type));
-        items.push(item);
-        const added = projectAndStore(raw);
-        emit({ type: "item.completed", item, messages: added, raw });
+        this.#watchdog.activity(TOOL_ITEMS.has(item?.type));
+        this.#items.push(item);
+        const added = this.#project(raw);
+        this.#emit({ type: "item.completed", item, messages: added, raw });
         if (item?.type === "agentMessage" && typeof item.text === "string") {
-          finalText = item.text;
-          if (item.text.includes(TURN_ABORTED)) end("interrupted");
+          this.#finalText = item.text;
+          if (item.text.includes(TURN_ABORTED)) this.#end("interrupted");
         }
         return;
       }
       case "item/agentMessage/delta":
-        watchdog.activity(false);
-        emit({ type: "text.delta", itemId: text(p.itemId), delta: text(p.delta), raw });
+        this.#watchdog.activity(false);
+        this.#emit({ type: "text.delta", itemId: text(p.itemId), delta: text(p.delta), raw });
         return;
       case "item/reasoning/summaryTextDelta":
       case "item/reasoning/textDelta":
-        watchdog.activity(false);
-        emit({ type: "reasoning.delta", itemId: text(p.itemId), delta: text(p.delta), raw });
+        this.#watchdog.activity(false);
+        this.#emit({ type: "reasoning.delta", itemId: text(p.itemId), delta: text(p.delta), raw });
         return;
       case "item/commandExecution/outputDelta":
-        watchdog.activity(false);
-        emit({ type: "command.output", itemId: text(p.itemId), delta: text(p.delta), raw });
+        this.#watchdog.activity(false);
+        this.#emit({ type: "command.output", itemId: text(p.itemId), delta: text(p.delta), raw });
         return;
       case "thread/tokenUsage/updated": {
         const last = (p.tokenUsage as { last?: Partial<TokenUsage> } | undefined)?.last;
         if (last) {
-          usage = addUsage(usage, last);
-          emit({ type: "usage", usage, raw });
+          this.#usage = addUsage(this.#usage, last);
+          this.#emit({ type: "usage", usage: this.#usage, raw });
         }
         return;
       }
       case "warning":
-        emit({ type: "warning", message: text(p.message), raw });
+        this.#emit({ type: "warning", message: text(p.message), raw });
         return;
       case "error": {
         const error = (p.error ?? {}) as { message?: unknown; codexErrorInfo?: unknown };
-        emit({
+        this.#emit({
           type: "error",
           message: text(error.message, "codex reported an error"),
           willRetry: p.willRetry === true,
@@ -208,10 +281,15 @@ export function startTurn(ctx: TurnContext, params: ClientParams<"turn/start">):
         });
         return;
       }
+      case "serverRequest/resolved": {
+        const id = p.requestId;
+        if (typeof id === "string" || typeof id === "number") this.ctx.onRequestResolved(id);
+        return;
+      }
       case "turn/started":
         return; // turn.started is emitted once turn/start answers
       case "turn/completed": {
-        projectAndStore(raw);
+        this.#project(raw);
         const turn = (p.turn ?? {}) as { status?: unknown; error?: unknown };
         const status: TurnStatus =
           turn.status === "completed"
@@ -219,153 +297,156 @@ export function startTurn(ctx: TurnContext, params: ClientParams<"turn/start">):
             : turn.status === "interrupted"
               ? "interrupted"
               : "failed";
-        end(status, status === "failed" ? turnErrorOf(turn.error) : undefined);
+        this.#end(status, status === "failed" ? turnErrorOf(turn.error) : undefined);
         return;
       }
       default:
-        emit({ type: "notification", method: n.method, raw });
+        this.#emit({ type: "notification", method: n.method, raw });
     }
-  };
+  }
 
-  const onExpire = (kind: WatchdogExpiry, limitMs: number) => {
-    watchdogError =
-      kind === "deadline"
-        ? {
-            code: "TURN_TIMEOUT",
-            message: `the turn ran longer than ${limitMs} ms (turnTimeoutMs); it was interrupted`,
-          }
-        : {
-            code: "TURN_STALLED",
-            message: `no activity for ${limitMs} ms after a tool finished (quietTimeoutMs); the turn was interrupted`,
-          };
-    emit({ type: "warning", message: watchdogError.message });
-    void interrupt();
-  };
-  const watchdog = new TurnWatchdog(ctx.watchdog, () => ctx.pendingApprovals() > 0, onExpire);
-  watchdog.start();
+  /** Projects a notification into transcript messages and stores the new ones. */
+  #project(n: RawNotification): TranscriptMessage[] {
+    const { ctx } = this;
+    const out = project(ctx.projector.state, n, ctx.projector.options);
+    ctx.projector.state = out.state;
+    const added: TranscriptMessage[] = [];
+    for (const m of out.messages) {
+      const stored = ctx.writes.run(
+        "storing a transcript message",
+        (s) =>
+          s.addMessage(ctx.sessionId, {
+            key: m.key,
+            turnId: m.turnId,
+            itemId: m.itemId,
+            itemType: m.itemType,
+            role: m.message.role,
+            message: m.message,
+          }),
+        { final: true },
+      );
+      if (stored === false) continue; // already stored: a replayed item
+      ctx.onMessage(m);
+      this.#messages.push(m.message);
+      added.push(m.message);
+    }
+    return added;
+  }
 
-  subscriptions.push(
-    client.onNotification(
-      (n) => {
-        if (turnId === null) buffered.push(n);
-        else handle(n);
-      },
-      { threadId },
-    ),
-  );
-  subscriptions.push(
-    client.process.connection.onClose((reason) =>
-      retiring
-        ? end("interrupted", unconfirmedInterrupt(ctx.interruptGraceMs))
-        : end("failed", { code: reason.code, message: reason.message, details: reason.details }),
-    ),
-  );
+  #emit(event: SessionEventBody & { raw?: RawNotification }): void {
+    this.ctx.emit({
+      sessionId: this.ctx.sessionId,
+      threadId: this.ctx.threadId,
+      turnId: this.#turnId,
+      ...event,
+    });
+  }
 
-  const interrupt = async (): Promise<void> => {
-    if (done || interruptRequested) return;
-    interruptRequested = true;
+  /** Runs a handler; anything it throws fails the turn instead of escaping into codex's event loop. */
+  #guarded(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.#dispatch({ kind: "giveUp", error: { ...errorOf(err), code: "TURN_FAILED" } });
+    }
+  }
+
+  #end(status: TurnStatus, error?: TurnError): void {
+    if (this.#phase === "ended") return;
+    this.#phase = "ended";
+    this.#markStarted(this.#turnId);
+    this.#watchdog.stop();
+    for (const release of this.#releases.splice(0)) release();
+    const { ctx } = this;
+    // Items left open (process died, watchdog gave up) are closed, not dropped.
+    try {
+      this.#project({
+        method: "turn/completed",
+        params: { threadId: ctx.threadId, turn: { id: this.#turnId } },
+      });
+    } catch {
+      // A projection failure must not keep the turn from ending; the items stay as they were.
+    }
+    const givenUp = this.#givenUp ?? ctx.writes.failure;
+    const idx = ctx.turnIdx;
+    const store = (finalStatus: TurnStatus, finalError: TurnError | undefined) => {
+      if (idx === null) return;
+      ctx.writes.run(
+        "finishing the turn",
+        (s) =>
+          s.finishTurn(ctx.sessionId, idx, {
+            status: finalStatus,
+            turnId: this.#turnId,
+            finalText: this.#finalText,
+            error: finalError,
+            usage: this.#usage,
+          }),
+        { final: true },
+      );
+    };
+    let finalStatus: TurnStatus = givenUp ? "failed" : status;
+    let finalError = givenUp ?? error;
+    store(finalStatus, finalError);
+    if (!finalError && ctx.writes.failure) {
+      // The last write failed: the turn is done in codex, but the host must know it is not stored.
+      finalStatus = "failed";
+      finalError = ctx.writes.failure;
+    }
+    const result: TurnResult = {
+      status: finalStatus,
+      finalText: this.#finalText,
+      messages: this.#messages,
+      items: this.#items,
+      usage: this.#usage,
+      ...(finalError ? { error: finalError } : {}),
+      sessionId: ctx.sessionId,
+      threadId: ctx.threadId,
+      turnId: this.#turnId,
+    };
+    this.#emit({ type: "turn.completed", result });
+    this.#finish(result);
+  }
+
+  interrupt(): Promise<void> {
+    if (this.#phase === "ended") return Promise.resolve();
+    this.#interrupting ??= this.#interrupt();
+    return this.#interrupting;
+  }
+
+  async #interrupt(): Promise<void> {
+    const { ctx } = this;
     const deadline = Date.now() + ctx.interruptGraceMs;
-    const finished = result.then(() => true);
-    // Asked before turn/start answered: wait for the turn id (or the turn's end) first.
-    const id = turnId ?? (await Promise.race([started, result.then(() => null)]));
+    const remaining = () => Math.max(1, deadline - Date.now());
+    const ended = this.result.then(() => true);
+    // Asked before turn/start answered: wait (bounded) for the turn id, or the turn's end.
+    const id =
+      this.#turnId ??
+      (await Promise.race([this.started, ended.then(() => null), sleep(remaining()).then(() => null)]));
     // codex answers "no active turn" until the turn has really started: try again until it takes.
-    while (id && !done && Date.now() < deadline) {
-      const sent = await client
-        .turnInterrupt({ threadId, turnId: id }, { timeoutMs: Math.max(1, deadline - Date.now()) })
+    while (id && this.#phase !== "ended" && Date.now() < deadline) {
+      const sent = await ctx.client
+        .turnInterrupt({ threadId: ctx.threadId, turnId: id }, { timeoutMs: remaining() })
         .then(
           () => true,
           () => false,
         );
       if (sent) break;
-      await Promise.race([finished, sleep(50)]);
+      await Promise.race([ended, sleep(50)]);
     }
-    const confirmed = await Promise.race([
-      finished,
-      sleep(Math.max(0, deadline - Date.now())).then(() => false),
-    ]);
-    if (!confirmed && !done) {
-      retiring = true;
-      await ctx.retire(client, "codex did not confirm an interrupt");
-      end("interrupted", unconfirmedInterrupt(ctx.interruptGraceMs));
+    const confirmed = await Promise.race([ended, sleep(Math.max(0, deadline - Date.now()))]);
+    if (!confirmed && this.#phase !== "ended") {
+      this.#retiring = true;
+      await ctx.retire(ctx.client, "codex did not confirm an interrupt");
+      this.#dispatch({ kind: "retired" });
     }
-  };
-
-  let markStarted!: (id: string | null) => void;
-  const started = new Promise<string | null>((resolve) => {
-    markStarted = resolve;
-  });
-  void client.turnStart(params).then(
-    (response) => {
-      markStarted(response.turn.id);
-      if (done) return;
-      turnId = response.turn.id;
-      if (ctx.store && ctx.turnIdx !== null) ctx.store.setTurnId(sessionId, ctx.turnIdx, turnId);
-      emit({ type: "turn.started" });
-      for (const n of buffered.splice(0)) handle(n);
-    },
-    (err: unknown) => {
-      markStarted(null);
-      end("failed", errorOf(err));
-    },
-  );
-
-  return { result, turnId: () => turnId, started, interrupt };
+  }
 }
 
 function sleep(ms: number): Promise<false> {
   return new Promise((resolve) => setTimeout(() => resolve(false), ms).unref());
 }
 
-function unconfirmedInterrupt(graceMs: number): TurnError {
-  return {
-    code: "INTERRUPT_UNCONFIRMED",
-    message: `codex did not confirm the interrupt within ${graceMs} ms; its process was retired`,
-  };
-}
-
 function turnIdOf(p: Record<string, unknown>): string | null {
   const turn = p.turn as { id?: unknown } | undefined;
   return typeof turn?.id === "string" ? turn.id : null;
-}
-
-function addUsage(total: TokenUsage | null, last: Partial<TokenUsage>): TokenUsage {
-  const t = total ?? {
-    inputTokens: 0,
-    cachedInputTokens: 0,
-    outputTokens: 0,
-    reasoningOutputTokens: 0,
-    totalTokens: 0,
-  };
-  return {
-    inputTokens: t.inputTokens + (last.inputTokens ?? 0),
-    cachedInputTokens: t.cachedInputTokens + (last.cachedInputTokens ?? 0),
-    outputTokens: t.outputTokens + (last.outputTokens ?? 0),
-    reasoningOutputTokens: t.reasoningOutputTokens + (last.reasoningOutputTokens ?? 0),
-    totalTokens: t.totalTokens + (last.totalTokens ?? 0),
-  };
-}
-
-/** codex's TurnError as ours; login problems become AUTH_REQUIRED with what to do. */
-export function turnErrorOf(error: unknown): TurnError {
-  const e = (error ?? {}) as { message?: unknown; codexErrorInfo?: unknown; additionalDetails?: unknown };
-  const message = typeof e.message === "string" ? e.message : "the turn failed";
-  const details = typeof e.additionalDetails === "string" ? e.additionalDetails : "";
-  if (e.codexErrorInfo === "unauthorized" || AUTH_PATTERN.test(`${message} ${details}`)) {
-    return {
-      code: "AUTH_REQUIRED",
-      message: `codex is not logged in or its login expired: run \`codex login\` (codex said: ${message})`,
-      codexErrorInfo: e.codexErrorInfo ?? null,
-    };
-  }
-  return {
-    code: "TURN_FAILED",
-    message,
-    codexErrorInfo: e.codexErrorInfo ?? null,
-    ...(details ? { details: { additionalDetails: details } } : {}),
-  };
-}
-
-function errorOf(err: unknown): TurnError {
-  if (err instanceof BridgeError) return { code: err.code, message: err.message, details: err.details };
-  return { code: "TURN_FAILED", message: err instanceof Error ? err.message : String(err) };
 }

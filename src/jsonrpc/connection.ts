@@ -43,7 +43,7 @@ export interface RequestOptions {
 export interface ServerRequestContext {
   id: RequestId;
   method: string;
-  /** Aborted when the connection closes before the handler answers. */
+  /** Aborted when the connection closes before the handler answers, or by {@link JsonRpcConnection.abortIncoming}. */
   signal: AbortSignal;
 }
 
@@ -68,7 +68,7 @@ export class JsonRpcConnection {
   readonly #pending = new Map<RequestId, Pending>();
   readonly #abandoned = new Set<RequestId>();
   readonly #handlers = new Map<string, RequestHandler>();
-  readonly #inflight = new Set<AbortController>();
+  readonly #inflight = new Map<RequestId, AbortController>();
   readonly #notificationListeners = new Set<(n: IncomingNotification) => void>();
   readonly #errorListeners = new Set<(e: Error) => void>();
   readonly #closeListeners = new Set<(reason: BridgeError) => void>();
@@ -196,6 +196,18 @@ export class JsonRpcConnection {
     );
   }
 
+  /**
+   * Aborts the signal of the handler still answering incoming request `id`
+   * (the peer no longer needs the answer). Its answer is still sent when the
+   * handler settles; returns false when no such request is in flight.
+   */
+  abortIncoming(id: RequestId, reason?: unknown): boolean {
+    const controller = this.#inflight.get(id);
+    if (!controller) return false;
+    controller.abort(reason);
+    return true;
+  }
+
   /** Registers the one handler for incoming requests of `method`; returns an unregister function. */
   handle(method: string, handler: RequestHandler): () => void {
     if (this.#handlers.has(method)) {
@@ -251,7 +263,7 @@ export class JsonRpcConnection {
     this.#closeReason = error;
     this.#detachReader?.();
     for (const entry of [...this.#pending.values()]) entry.reject(error);
-    for (const controller of this.#inflight) controller.abort(error);
+    for (const controller of this.#inflight.values()) controller.abort(error);
     this.#inflight.clear();
     try {
       if (!this.output.writableEnded) this.output.end();
@@ -356,7 +368,7 @@ export class JsonRpcConnection {
       return;
     }
     const controller = new AbortController();
-    this.#inflight.add(controller);
+    this.#inflight.set(message.id, controller);
     try {
       const result = await handler(message.params, {
         id: message.id,
@@ -378,7 +390,7 @@ export class JsonRpcConnection {
       }
       await this.#respond({ id: message.id, error });
     } finally {
-      this.#inflight.delete(controller);
+      if (this.#inflight.get(message.id) === controller) this.#inflight.delete(message.id);
     }
   }
 

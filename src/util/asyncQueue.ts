@@ -6,7 +6,8 @@
  */
 export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   readonly #items: T[] = [];
-  #waiter: { resolve(r: IteratorResult<T>): void; reject(e: unknown): void } | undefined;
+  /** Consumers waiting for an item, oldest first (next() may be called again before it settles). */
+  readonly #waiters: Array<{ resolve(r: IteratorResult<T>): void; reject(e: unknown): void }> = [];
   #done = false;
   #error: Error | undefined;
   #onReturn: (() => void) | undefined;
@@ -21,13 +22,9 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
 
   push(item: T): void {
     if (this.#done) return;
-    if (this.#waiter) {
-      const w = this.#waiter;
-      this.#waiter = undefined;
-      w.resolve({ value: item, done: false });
-    } else {
-      this.#items.push(item);
-    }
+    const waiter = this.#waiters.shift();
+    if (waiter) waiter.resolve({ value: item, done: false });
+    else this.#items.push(item);
   }
 
   /** Ends the stream; queued items are still delivered, then the error (if any) is thrown. */
@@ -36,12 +33,16 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     this.#done = true;
     this.#error = error;
     this.#release();
-    if (this.#waiter) {
-      const w = this.#waiter;
-      this.#waiter = undefined;
-      if (error !== undefined) w.reject(error);
-      else w.resolve({ value: undefined, done: true });
-    }
+    const waiters = this.#waiters.splice(0);
+    // The first waiter gets the error (as next() would); the rest see the end.
+    waiters.forEach((w, i) => {
+      if (error !== undefined && i === 0) {
+        this.#error = undefined;
+        w.reject(error);
+      } else {
+        w.resolve({ value: undefined, done: true });
+      }
+    });
   }
 
   next(): Promise<IteratorResult<T>> {
@@ -55,7 +56,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
       return Promise.resolve({ value: undefined, done: true });
     }
     return new Promise((resolve, reject) => {
-      this.#waiter = { resolve, reject };
+      this.#waiters.push({ resolve, reject });
     });
   }
 

@@ -13,7 +13,7 @@ describe("watchdogs on the real codex", () => {
     const result = await session.run("hang");
     expect(result.status).toBe("failed");
     expect(result.error).toMatchObject({ code: "TURN_TIMEOUT" });
-    expect(result.error?.message).toContain("turnTimeoutMs");
+    expect(result.error?.message).toContain("600 ms limit");
   });
 
   it("interrupts a turn that goes quiet after a tool finished", async () => {

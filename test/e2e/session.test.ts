@@ -127,7 +127,7 @@ describe("sessions on the real codex", () => {
     const result = await session.run("hi");
     expect(result.status).toBe("failed");
     expect(result.error?.code).toBe("AUTH_REQUIRED");
-    expect(result.error?.message).toContain("run `codex login`");
+    expect(result.error?.message).toContain("run `npx codex login`");
   });
 
   it("treats <turn_aborted> in the agent's text as the end of the turn", async () => {

@@ -88,4 +88,17 @@ describe("AsyncQueue", () => {
     expect(released).toBe(1);
     expect(q.ended).toBe(true);
   });
+
+  it("serves next() calls made before any item arrives, in order, none lost", async () => {
+    const q = new AsyncQueue<number>();
+    const first = q.next();
+    const second = q.next();
+    const third = q.next();
+    q.push(1);
+    q.push(2);
+    q.end();
+    expect(await first).toEqual({ value: 1, done: false });
+    expect(await second).toEqual({ value: 2, done: false });
+    expect(await third).toEqual({ value: undefined, done: true });
+  });
 });

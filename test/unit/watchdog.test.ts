@@ -5,12 +5,9 @@ describe("TurnWatchdog (fake clock)", () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  function watch(
-    options: { turnTimeoutMs?: number; quietTimeoutMs?: number },
-    paused: () => boolean = () => false,
-  ) {
+  function watch(options: { turnTimeoutMs?: number; quietTimeoutMs?: number }) {
     const fired: Array<[WatchdogExpiry, number]> = [];
-    const dog = new TurnWatchdog(options, paused, (kind, ms) => fired.push([kind, ms]));
+    const dog = new TurnWatchdog(options, (kind, ms) => fired.push([kind, ms]));
     dog.start();
     return { dog, fired };
   }
@@ -25,17 +22,38 @@ describe("TurnWatchdog (fake clock)", () => {
     expect(fired).toHaveLength(1);
   });
 
-  it("does not count paused time (a person deciding an approval)", () => {
-    let paused = false;
-    const { fired } = watch({ turnTimeoutMs: 1000, quietTimeoutMs: 0 }, () => paused);
+  it("fires the deadline while codex keeps streaming (activity does not hold it off)", () => {
+    const { dog, fired } = watch({ turnTimeoutMs: 1000, quietTimeoutMs: 0 });
+    // An event every 50 ms for 1.2 s: the deadline is wall time, not time since the last event.
+    for (let t = 0; t < 1200; t += 50) {
+      vi.advanceTimersByTime(50);
+      dog.activity(false);
+    }
+    expect(fired).toEqual([["deadline", 1000]]);
+  });
+
+  it("does not count time spent waiting on an approval", () => {
+    const { dog, fired } = watch({ turnTimeoutMs: 1000, quietTimeoutMs: 0 });
     vi.advanceTimersByTime(500);
-    paused = true;
+    dog.setPaused(true);
     vi.advanceTimersByTime(10_000);
-    paused = false;
+    dog.setPaused(false);
     vi.advanceTimersByTime(400);
     expect(fired).toEqual([]);
+    expect(dog.activeMs).toBe(900);
     vi.advanceTimersByTime(200);
     expect(fired).toEqual([["deadline", 1000]]);
+  });
+
+  it("counts an approval wait exactly, even when it starts and ends between ticks", () => {
+    const { dog, fired } = watch({ turnTimeoutMs: 10_000, quietTimeoutMs: 0 });
+    vi.advanceTimersByTime(1234);
+    dog.setPaused(true);
+    vi.advanceTimersByTime(777);
+    dog.setPaused(false);
+    vi.advanceTimersByTime(1);
+    expect(dog.activeMs).toBe(1235);
+    expect(fired).toEqual([]);
   });
 
   it("arms the quiet timer only after a tool finished, and any activity disarms it", () => {
@@ -53,13 +71,11 @@ describe("TurnWatchdog (fake clock)", () => {
   });
 
   it("rejects bad limits by name", () => {
-    expect(
-      () =>
-        new TurnWatchdog(
-          { turnTimeoutMs: -1 },
-          () => false,
-          () => {},
-        ),
-    ).toThrow("watchdog.turnTimeoutMs must be a number of ms >= 0, got -1");
+    expect(() => new TurnWatchdog({ turnTimeoutMs: -1 }, () => {})).toThrow(
+      "watchdog.turnTimeoutMs must be a number of ms >= 0, got -1",
+    );
+    expect(() => new TurnWatchdog({ startTimeoutMs: Number.NaN }, () => {})).toThrow(
+      "watchdog.startTimeoutMs must be a number of ms >= 0, got NaN",
+    );
   });
 });
