@@ -7,6 +7,7 @@ import lockfile from "proper-lockfile";
 import { afterAll, describe, expect, it } from "vitest";
 import { isBridgeError } from "../../../src/errors.js";
 import { migrate } from "../../../src/migration/apply.js";
+import { codexCheck } from "../../../src/migration/validate.js";
 import { readRuntimeSetting, writeRuntimeSetting } from "../../../src/runtime/setting.js";
 
 const root = mkdtempSync(join(tmpdir(), "codex-bridge-errcodes-"));
@@ -96,5 +97,25 @@ describe("migration error codes", () => {
     expect(await codeOf(Promise.resolve().then(() => readRuntimeSetting({ configPath })))).toBe(
       "CONFIG_INVALID",
     );
+  });
+
+  // A codex that cannot answer says nothing about the config: not CONFIG_INVALID.
+  it("codex hanging or dying during the strict check is REQUEST_TIMEOUT / PROCESS_EXITED, not a verdict", async () => {
+    const script = (body: string) => {
+      const path = join(root, `codex-${n++}`);
+      writeFileSync(path, `#!/bin/sh\n${body}\n`);
+      chmodSync(path, 0o755);
+      return path;
+    };
+    expect(await codeOf(codexCheck('model = "x"\n', script("exec sleep 30"), { timeoutMs: 300 }))).toBe(
+      "REQUEST_TIMEOUT",
+    );
+    expect(await codeOf(codexCheck('model = "x"\n', script("kill -9 $$")))).toBe("PROCESS_EXITED");
+    expect(await codeOf(codexCheck('model = "x"\n', join(root, "no-such-codex")))).toBe("SPAWN_FAILED");
+    // A real verdict stays a verdict.
+    expect(await codexCheck('model = "x"\n', script('echo "unknown field" >&2; exit 1'))).toEqual({
+      ok: false,
+      error: "unknown field",
+    });
   });
 });
