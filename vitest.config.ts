@@ -5,11 +5,14 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     reporters: ["default", "./test/harness/summaryReporter.ts"],
+    // HOME, CODEX_HOME and CODEX_BRIDGE_HOME in a temp dir for the whole run: tests never touch the real user's.
+    globalSetup: ["./test/harness/hermeticHome.ts"],
     projects: [
       {
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
+          setupFiles: ["test/harness/hermeticCheck.ts"],
           sequence: { groupOrder: 0 },
           testTimeout: 10_000,
         },
@@ -18,7 +21,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
-          setupFiles: ["test/harness/e2eSetup.ts"],
+          setupFiles: ["test/harness/hermeticCheck.ts", "test/harness/e2eSetup.ts"],
           // Runs after the unit project, with its own worker limit.
           sequence: { groupOrder: 1 },
           testTimeout: 60_000,

@@ -47,14 +47,18 @@ export function listFiles(dir) {
   return out.sort();
 }
 
-/** Runs the binary's generator into outDir and post-processes the files. */
-export function generateProtocol(codexBin, outDir) {
+/** Runs the binary's generator into outDir and post-processes the files; `env` is codex's environment. */
+export function generateProtocol(codexBin, outDir, env = process.env) {
   const raw = mkdtempSync(join(tmpdir(), "codex-bridge-gen-"));
   try {
     execFileSync(codexBin, ["app-server", "generate-ts", "--out", raw], {
       stdio: ["ignore", "ignore", "pipe"],
+      env,
     });
-    const version = execFileSync(codexBin, ["--version"], { encoding: "utf8" }).trim().split(/\s+/).pop();
+    const version = execFileSync(codexBin, ["--version"], { encoding: "utf8", env })
+      .trim()
+      .split(/\s+/)
+      .pop();
     rmSync(outDir, { recursive: true, force: true });
     for (const file of listFiles(raw)) {
       const target = join(outDir, file);

@@ -33,6 +33,8 @@ export interface MigrateOptions {
   remove?: boolean;
   /** Where project-level sources are looked for, and how paths resolve. */
   context?: Partial<SourceContext>;
+  /** How long to wait for another process's migration to release the lock, in ms. Default 60000. */
+  lockTimeoutMs?: number;
   /** Backups kept. Default 5. */
   keepBackups?: number;
   /** Test hook: runs after the temp file is written and synced, before the rename. */
@@ -55,6 +57,13 @@ export interface MigrateResult {
 }
 
 export async function migrate(options: MigrateOptions = {}): Promise<MigrateResult> {
+  const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
+  if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
+    throw new BridgeError(
+      "INVALID_OPTION",
+      `lockTimeoutMs must be a number of milliseconds ≥ 0, got ${String(options.lockTimeoutMs)}`,
+    );
+  }
   const home = options.codexHome ?? defaultCodexHome();
   const configPath = join(home, "config.toml");
   const ctx: SourceContext = { ...defaultContext(), ...options.context };
@@ -70,7 +79,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
         });
 
   await mkdir(home, { recursive: true });
-  const release = options.dryRun ? null : await lock(configPath);
+  const release = options.dryRun ? null : await lock(configPath, lockTimeoutMs);
   try {
     if (!options.dryRun) await removeStaleTemps(home);
     const before = existsSync(configPath) ? await readFile(configPath, "utf8") : null;
@@ -78,8 +87,9 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
       const parsed = parseCheck(before);
       if (!parsed.ok) {
         throw new BridgeError(
-          "INVALID_STATE",
+          "CONFIG_INVALID",
           `${configPath} does not parse (${parsed.error}); fix it first — nothing was written`,
+          { details: { path: configPath } },
         );
       }
     }
@@ -106,8 +116,9 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
     const parsed = parseCheck(plan.text);
     if (!parsed.ok) {
       throw new BridgeError(
-        "PROTOCOL_ERROR",
+        "CONFIG_INVALID",
         `the new config.toml would not parse (${parsed.error}); nothing was written`,
+        { details: { path: configPath } },
       );
     }
     result.codexCheck = await strictCheck(plan.text, before, options.codexBin);
@@ -143,24 +154,40 @@ async function strictCheck(
   const original = before === null ? { ok: true as const } : await codexCheck(before, bin);
   if (!original.ok) return { rejectedOriginalToo: original.error };
   throw new BridgeError(
-    "PROTOCOL_ERROR",
+    "CONFIG_INVALID",
     `codex --strict-config rejects the new config.toml (${candidate.error}); nothing was written`,
   );
 }
 
-async function lock(configPath: string): Promise<() => Promise<void>> {
-  try {
-    return await lockfile.lock(configPath, {
-      realpath: false,
-      lockfilePath: `${configPath}.codex-bridge.lock`,
-      // A lock left by a killed process is taken over after 5 s (the holder refreshes it every 2.5 s).
-      stale: 5_000,
-      retries: { retries: 200, minTimeout: 20, maxTimeout: 250, randomize: true },
-    });
-  } catch (cause) {
-    throw new BridgeError("INVALID_STATE", `another process holds the lock on ${configPath}; try again`, {
-      cause,
-    });
+async function lock(configPath: string, timeoutMs: number): Promise<() => Promise<void>> {
+  const lockfilePath = `${configPath}.codex-bridge.lock`;
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
+    try {
+      return await lockfile.lock(configPath, {
+        realpath: false,
+        lockfilePath,
+        // A lock left by a killed process is taken over after 5 s (the holder refreshes it every 2.5 s).
+        stale: 5_000,
+      });
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code !== "ELOCKED") {
+        throw new BridgeError("CONFIG_INVALID", `cannot lock ${configPath}: ${(cause as Error).message}`, {
+          cause,
+          details: { path: configPath },
+        });
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new BridgeError(
+          "LOCKED",
+          `another process is migrating ${configPath} (lock ${lockfilePath}); try again when it is done`,
+          { cause, details: { path: configPath, lockfilePath } },
+        );
+      }
+      // Jittered so that many waiting processes do not retry in step.
+      await new Promise((r) => setTimeout(r, Math.min(left, delay * (0.5 + Math.random()))));
+    }
   }
 }
 

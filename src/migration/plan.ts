@@ -60,7 +60,7 @@ export function planMigration(input: PlanInput): Plan {
     user = TOML.parse(outside);
   } catch (cause) {
     throw new BridgeError(
-      "INVALID_STATE",
+      "CONFIG_INVALID",
       `config.toml without the managed block does not parse: ${firstLine(cause)}`,
       {
         cause,

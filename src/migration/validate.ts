@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import TOML from "@iarna/toml";
 import { execa } from "execa";
+import { BridgeError } from "../errors.js";
 
 export type Validation = { ok: true } | { ok: false; error: string };
 
@@ -23,17 +24,43 @@ export function parseCheck(text: string): Validation {
   }
 }
 
-/** Runs `codex app-server --strict-config --print-startup-config` on `text` in a throwaway CODEX_HOME. */
-export async function codexCheck(text: string, codexBin: string): Promise<Validation> {
+/**
+ * Runs `codex app-server --strict-config --print-startup-config` on `text` in a throwaway CODEX_HOME.
+ * Resolves with codex's verdict; a codex that gives none (it hangs past `timeoutMs`, default 30 s,
+ * dies of a signal, or cannot start) is an error — REQUEST_TIMEOUT, PROCESS_EXITED, SPAWN_FAILED —
+ * never a verdict on the config.
+ */
+export async function codexCheck(
+  text: string,
+  codexBin: string,
+  options: { timeoutMs?: number } = {},
+): Promise<Validation> {
   const home = await mkdtemp(join(tmpdir(), "codex-bridge-validate-"));
   try {
     await writeFile(join(home, "config.toml"), text, { mode: 0o600 });
     const result = await execa(codexBin, ["app-server", "--strict-config", "--print-startup-config"], {
       env: { ...process.env, CODEX_HOME: home, RUST_LOG: "error" },
       reject: false,
-      timeout: 30_000,
+      timeout: options.timeoutMs ?? 30_000,
       stdin: "ignore",
     });
+    if (result.timedOut) {
+      throw new BridgeError(
+        "REQUEST_TIMEOUT",
+        `codex --strict-config did not answer within ${options.timeoutMs ?? 30_000} ms; nothing was written`,
+        { details: { codexBin } },
+      );
+    }
+    if (result.exitCode === undefined) {
+      const startFailed = result.signal === undefined;
+      throw new BridgeError(
+        startFailed ? "SPAWN_FAILED" : "PROCESS_EXITED",
+        startFailed
+          ? `cannot run ${codexBin} to check the config: ${result.originalMessage ?? result.shortMessage}`
+          : `codex --strict-config was killed (${result.signal}) before it checked the config; nothing was written`,
+        { cause: result.cause, details: { codexBin, signal: result.signal ?? null } },
+      );
+    }
     if (result.exitCode === 0) return { ok: true };
     return { ok: false, error: codexError(String(result.stdout), String(result.stderr)) };
   } finally {

@@ -38,7 +38,7 @@ export function readRuntimeSetting(options: { configPath?: string } = {}): Runti
     doc = TOML.parse(text);
   } catch (cause) {
     throw new BridgeError(
-      "INVALID_STATE",
+      "CONFIG_INVALID",
       `${path} does not parse: ${(cause as Error).message.split("\n")[0]}`,
       {
         cause,
@@ -47,7 +47,7 @@ export function readRuntimeSetting(options: { configPath?: string } = {}): Runti
   }
   if (doc.runtime === undefined) return "auto";
   if (typeof doc.runtime !== "string") {
-    throw new BridgeError("INVALID_STATE", `${path}: runtime must be a string (auto or codex_app_server)`);
+    throw new BridgeError("CONFIG_INVALID", `${path}: runtime must be a string (auto or codex_app_server)`);
   }
   return parseRuntimeSetting(doc.runtime);
 }
@@ -71,7 +71,7 @@ export async function writeRuntimeSetting(
   try {
     TOML.parse(next);
   } catch (cause) {
-    throw new BridgeError("INVALID_STATE", `setting runtime would break ${path}; nothing was written`, {
+    throw new BridgeError("CONFIG_INVALID", `setting runtime would break ${path}; nothing was written`, {
       cause,
     });
   }

@@ -10,6 +10,7 @@ import { BridgeError } from "../errors.js";
 import { bridgeHome } from "../paths.js";
 import { MIGRATIONS } from "./migrations.js";
 
+/** @internal */
 export type SqliteDatabase = Database.Database;
 export { bridgeHome };
 
@@ -18,7 +19,7 @@ export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
   return join(bridgeHome(env), "bridge.db");
 }
 
-/** Opens (creating when needed) and migrates the database at `path`; `":memory:"` for a private in-memory one. */
+/** @internal Opens (creating when needed) and migrates the database at `path`; `":memory:"` for a private in-memory one. */
 export function openDatabase(path: string): SqliteDatabase {
   if (path === "") throw new BridgeError("INVALID_OPTION", "store path must not be empty");
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });

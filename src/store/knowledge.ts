@@ -36,6 +36,7 @@ export function ftsQuery(text: string): string {
   return words.map((w) => `"${w}"*`).join(" ");
 }
 
+/** @internal Full-text search over transcripts (the session_search tool). */
 export function searchMessages(
   db: SqliteDatabase,
   query: string,
@@ -63,7 +64,7 @@ export function searchMessages(
   }));
 }
 
-/** Creates or replaces the memory under `key`; returns whether it was new. */
+/** @internal Creates or replaces the memory under `key`; returns whether it was new. */
 export function writeMemory(
   db: SqliteDatabase,
   memory: { key: string; content: string; tags?: string[]; sessionId?: string | null },
@@ -85,12 +86,14 @@ export function writeMemory(
   return { created: !existed };
 }
 
+/** @internal */
 export function readMemory(db: SqliteDatabase, key: string): Memory | undefined {
   const row = db.prepare(`SELECT * FROM memories WHERE key = ?`).get(key) as
     Record<string, unknown> | undefined;
   return row ? toMemory(row) : undefined;
 }
 
+/** @internal */
 export function searchMemories(
   db: SqliteDatabase,
   query: string,

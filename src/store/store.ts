@@ -79,6 +79,7 @@ const json = (v: unknown) => JSON.stringify(v ?? null);
 const parse = (v: unknown): unknown => (typeof v === "string" ? JSON.parse(v) : null);
 
 export class BridgeStore {
+  /** @internal The open database, for the store's own modules and the built-in tools; not public API. */
   readonly db: SqliteDatabase;
   readonly path: string;
   readonly #stmts;

@@ -13,8 +13,11 @@ describe("generated protocol types", () => {
     const binary = await resolveCodexBinary();
     const out = mkdtempSync(join(tmpdir(), "codex-bridge-drift-"));
     trackDir(out);
+    // codex runs with a CODEX_HOME of its own, never the user's ~/.codex.
+    const codexHome = mkdtempSync(join(tmpdir(), "codex-bridge-drift-home-"));
+    trackDir(codexHome);
     try {
-      const version = generateProtocol(binary.path, out);
+      const version = generateProtocol(binary.path, out, { ...process.env, CODEX_HOME: codexHome });
       expect(version).toBe(binary.version);
       expect(GENERATED_FROM_CODEX_VERSION, "committed types were generated from another codex version").toBe(
         binary.version,
@@ -28,6 +31,7 @@ describe("generated protocol types", () => {
       expect(differing, "run `npm run protocol:generate` and commit the result").toEqual([]);
     } finally {
       rmSync(out, { recursive: true, force: true });
+      rmSync(codexHome, { recursive: true, force: true });
     }
   });
 });

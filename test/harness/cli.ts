@@ -16,7 +16,10 @@ export async function runCli(args: string[], options: { env?: Record<string, str
   if (!existsSync(built)) throw new Error("dist/ is missing: run `npm run build` first (`npm test` does)");
   const result = await execa(process.execPath, [bin, ...args], {
     reject: false,
-    env: options.env ?? {},
+    // Only PATH and HOME (the test run's temp home, see hermeticHome.ts) plus what the test gives:
+    // the parent's CODEX_HOME, CODEX_BRIDGE_HOME and the rest never leak into the CLI.
+    extendEnv: false,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...options.env },
     timeout: 60_000,
     ...(options.input === undefined ? { stdin: "ignore" as const } : { input: options.input }),
   });

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { isBridgeError } from "../../errors.js";
 import { migrate, type MigrateResult } from "../../migration/apply.js";
 import { SOURCE_KINDS } from "../../migration/types.js";
 import { unifiedDiff } from "../../util/diff.js";
@@ -52,9 +53,11 @@ written), 2 usage error.`,
         setExitCode(result.report.sources.some((s) => s.error) || result.report.errors.length > 0 ? 1 : 0);
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        if (flags.json) out.stdout(`${JSON.stringify({ ok: false, error: message })}\n`);
+        const code = isBridgeError(err) ? err.code : null;
+        if (flags.json) out.stdout(`${JSON.stringify({ ok: false, code, error: message })}\n`);
         out.stderr(`codex-bridge migrate: ${message}\n`);
-        setExitCode(err instanceof Error && /unknown source|path after/.test(message) ? 2 : 1);
+        // By code, never by message text: a bad --from is a usage error, anything else a failure.
+        setExitCode(code === "INVALID_OPTION" ? 2 : 1);
       }
     });
 }
