@@ -215,6 +215,15 @@ describe("the tool server (in-memory MCP client)", () => {
     ).toThrow(/needs a description/);
   });
 
+  it("gives up on a module that does not finish loading in time, and loads the others", async () => {
+    const fixtures = fileURLToPath(new URL("../../fixtures/", import.meta.url));
+    const loaded = await loadToolModules(["./hangingTools.mjs", "./hostTools.mjs"], fixtures, {
+      timeoutMs: 300,
+    });
+    expect(loaded.tools.map((t) => t.name).sort()).toEqual(["shout", "whoami"]);
+    expect(loaded.errors).toEqual(["./hangingTools.mjs: did not finish loading within 300 ms"]);
+  });
+
   it("loads host tool modules, and reports one that fails without losing the others", async () => {
     const fixtures = fileURLToPath(new URL("../../fixtures/", import.meta.url));
     const loaded = await loadToolModules(["./hostTools.mjs", "./brokenTools.mjs", "./nope.mjs"], fixtures);
