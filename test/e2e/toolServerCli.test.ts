@@ -1,10 +1,14 @@
 // `codex-bridge mcp-serve` as other programs start it: a plain environment,
 // a pipe that closes early, broken host modules.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
+import { readMemory } from "../../src/store/knowledge.js";
+import { BridgeStore } from "../../src/store/store.js";
 import { tempDir, trackPid } from "../harness/tracking.js";
 
 const bin = fileURLToPath(new URL("../../bin/codex-bridge.js", import.meta.url));
@@ -104,7 +108,8 @@ describe("codex-bridge mcp-serve with unruly host modules", () => {
     await using t = await sdkClient(
       [
         "--module-timeout",
-        "500",
+        // long enough for the good module to load on a loaded machine
+        "4000",
         "--tools",
         fixture("hangingTools.mjs"),
         "--tools",
@@ -123,7 +128,7 @@ describe("codex-bridge mcp-serve with unruly host modules", () => {
       "whoami",
     ]);
     expect(t.log.stderr).toContain(
-      `skipped tool module ${fixture("hangingTools.mjs")}: did not finish loading within 500 ms`,
+      `skipped tool module ${fixture("hangingTools.mjs")}: did not finish loading within 4000 ms`,
     );
   });
 
@@ -137,5 +142,47 @@ describe("codex-bridge mcp-serve with unruly host modules", () => {
     await until(() => t.log.stderr.includes("thrown in a timer"));
     expect(t.log.stderr).toContain("rejected and never handled");
     expect((await t.call("shout", { text: "alive" })).text).toBe("ALIVE");
+  });
+});
+
+describe("codex-bridge mcp-serve started by an MCP client, not by the bridge", () => {
+  it("with only PATH and HOME set, keeps memories in ~/.codex-bridge/bridge.db", async () => {
+    await using home = tempDir("codex-bridge-serve-");
+    {
+      await using t = await sdkClient([], home.path);
+      const written = await t.call("memory_write", { key: "fav", content: "kumquats" });
+      expect(written.isError, written.text).toBeUndefined();
+      expect(written.structuredContent).toEqual({ key: "fav", created: true, stored: true });
+      const read = await t.call("memory_read", { key: "fav" });
+      expect(read.structuredContent).toMatchObject({ key: "fav", content: "kumquats" });
+    }
+    const storePath = join(home.path, ".codex-bridge", "bridge.db");
+    expect(existsSync(storePath)).toBe(true);
+    using store = BridgeStore.open(storePath);
+    expect(readMemory(store.db, "fav")).toMatchObject({ content: "kumquats", sessionId: null });
+  });
+
+  it("follows CODEX_BRIDGE_HOME, and CODEX_BRIDGE_STORE over it", async () => {
+    await using home = tempDir("codex-bridge-serve-");
+    await using bridgeHome = tempDir("codex-bridge-home-");
+    await using other = tempDir("codex-bridge-store-");
+    {
+      await using t = await sdkClient([], home.path, { CODEX_BRIDGE_HOME: bridgeHome.path });
+      expect((await t.call("memory_write", { key: "a", content: "in the home" })).isError).toBeUndefined();
+    }
+    const explicit = join(other.path, "mine.db");
+    {
+      await using t = await sdkClient([], home.path, {
+        CODEX_BRIDGE_HOME: bridgeHome.path,
+        CODEX_BRIDGE_STORE: explicit,
+      });
+      expect((await t.call("memory_write", { key: "b", content: "explicit" })).isError).toBeUndefined();
+    }
+    expect(existsSync(join(home.path, ".codex-bridge"))).toBe(false);
+    using inHome = BridgeStore.open(join(bridgeHome.path, "bridge.db"));
+    expect(readMemory(inHome.db, "a")?.content).toBe("in the home");
+    expect(readMemory(inHome.db, "b")).toBeUndefined();
+    using mine = BridgeStore.open(explicit);
+    expect(readMemory(mine.db, "b")?.content).toBe("explicit");
   });
 });

@@ -31,6 +31,9 @@ server keeps serving. When stdin closes, calls still running are answered
 
 Identity comes from the environment the bridge sets per thread:
 ${Object.values(IDENTITY_ENV).join(", ")}.
+Without ${IDENTITY_ENV.storePath} the store is $CODEX_BRIDGE_HOME/bridge.db
+(~/.codex-bridge/bridge.db), so plain codex and other MCP clients need no
+variable.
 
 Options:
   --tools <module>         a module exporting tools made with defineTool (repeatable)
