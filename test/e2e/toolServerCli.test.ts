@@ -88,6 +88,28 @@ describe("codex-bridge mcp-serve on a pipe", () => {
   });
 });
 
+describe("codex-bridge mcp-serve and a cancelling MCP SDK client", () => {
+  it("sends no answer for a call the client cancelled (no 'unknown message ID' on the client)", async () => {
+    await using home = tempDir("codex-bridge-serve-");
+    await using t = await sdkClient(["--tools", fixture("slowTools.mjs")], home.path);
+    const clientErrors: string[] = [];
+    t.client.onerror = (err) => clientErrors.push(err.message);
+    const abort = new AbortController();
+    const cancelled = t.client.callTool(
+      { name: "slow_echo", arguments: { text: "never", ms: 500 } },
+      undefined,
+      {
+        signal: abort.signal,
+      },
+    );
+    setTimeout(() => abort.abort("changed my mind"), 100);
+    await expect(cancelled).rejects.toThrow();
+    // Timers fire in order: once this later, longer call is answered, the cancelled one has finished too.
+    expect((await t.call("slow_echo", { text: "after", ms: 800 })).text).toBe("after");
+    expect(clientErrors).toEqual([]);
+  });
+});
+
 describe("codex-bridge mcp-serve with unruly host modules", () => {
   it("exits once stdin closes and the calls are answered, even while a host tool keeps a timer running", async () => {
     await using home = tempDir("codex-bridge-serve-");
