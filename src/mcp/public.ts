@@ -16,7 +16,13 @@ export {
   type ToolDefinition,
   type ToolResult,
 } from "./defineTool.js";
-export { configuredModules, type LoadedModules, loadToolModules } from "./hostModules.js";
+export {
+  configuredModules,
+  DEFAULT_MODULE_TIMEOUT_MS,
+  type LoadedModules,
+  type LoadOptions,
+  loadToolModules,
+} from "./hostModules.js";
 export { ToolRegistry } from "./registry.js";
 export {
   type CallResult,
@@ -25,6 +31,11 @@ export {
   type ListedTool,
   type ToolHandlers,
 } from "./handlers.js";
-export { MCP_PROTOCOL_VERSIONS, type StdioServeOptions, serveStdio } from "./stdioServer.js";
+export {
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  MCP_PROTOCOL_VERSIONS,
+  type StdioServeOptions,
+  serveStdio,
+} from "./stdioServer.js";
 export { builtinTools } from "./tools/index.js";
 export { DYNAMIC_NAMESPACE, dynamicToolProvider } from "./dynamic.js";
