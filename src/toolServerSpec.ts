@@ -9,7 +9,11 @@ import { fileURLToPath } from "node:url";
 /** The server's name in codex (`mcp__codex-bridge-tools__<tool>` to the model). */
 export const TOOL_SERVER_NAME = "codex-bridge-tools";
 
-/** Environment variables that carry a thread's identity to its tool server. */
+/**
+ * Environment variables that carry a thread's identity to its tool server.
+ * Without `CODEX_BRIDGE_STORE` the server uses `$CODEX_BRIDGE_HOME/bridge.db`
+ * (`~/.codex-bridge/bridge.db`), the bridge's default store.
+ */
 export const IDENTITY_ENV = {
   sessionId: "CODEX_BRIDGE_SESSION_ID",
   threadId: "CODEX_BRIDGE_THREAD_ID",
@@ -17,6 +21,30 @@ export const IDENTITY_ENV = {
   storePath: "CODEX_BRIDGE_STORE",
   modules: "CODEX_BRIDGE_TOOL_MODULES",
 } as const;
+
+/**
+ * `CODEX_BRIDGE_STORE` value meaning "no store": a bridge that keeps its store
+ * in memory (or none) says so, rather than let its tool servers fall back to
+ * the default store on disk. Tools that need the store then fail, saying why.
+ */
+export const NO_STORE = ":none:";
+
+/** The identity part of a thread's tool-server `env` table. */
+export function toolServerIdentityEnv(identity: {
+  sessionId: string;
+  threadId?: string | null;
+  taskId?: string | null;
+  /** The store's absolute path; null when the bridge has no store file. */
+  storePath: string | null;
+}): Record<string, string> {
+  const env: Record<string, string> = {
+    [IDENTITY_ENV.sessionId]: identity.sessionId,
+    [IDENTITY_ENV.storePath]: identity.storePath ?? NO_STORE,
+  };
+  if (identity.threadId) env[IDENTITY_ENV.threadId] = identity.threadId;
+  if (identity.taskId) env[IDENTITY_ENV.taskId] = identity.taskId;
+  return env;
+}
 
 /** Built-in tools that only read: their calls are approved without asking. */
 export const BUILTIN_READ_ONLY_TOOLS: readonly string[] = [

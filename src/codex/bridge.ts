@@ -12,9 +12,9 @@ import { BridgeStore } from "../store/store.js";
 import {
   BUILTIN_READ_ONLY_TOOLS,
   DEFAULT_AUTO_APPROVED_TOOLS,
-  IDENTITY_ENV,
   TOOL_SERVER_NAME,
   toolServerCommand,
+  toolServerIdentityEnv,
 } from "../toolServerSpec.js";
 import { APPROVAL_METHODS, type ApprovalMethod, parseApprovalRequest } from "./approvalRequests.js";
 import { ApprovalBroker, type ApprovalOptions, auditRecord } from "./approvals.js";
@@ -22,7 +22,7 @@ import { CodexClient, type CodexClientOptions } from "./client.js";
 import type { DynamicToolProvider } from "./dynamicTools.js";
 import type { ProjectorOptions } from "./projector.js";
 import type { JsonValue } from "./protocol/generated/serde_json/JsonValue.js";
-import { Session, type SessionHost, type SessionOptions } from "./session.js";
+import { Session, type SessionOptions } from "./session.js";
 import type { WatchdogOptions } from "./watchdog.js";
 
 export interface CodexBridgeOptions extends Pick<
@@ -83,7 +83,7 @@ export interface CodexBridgeOptions extends Pick<
   dynamicTools?: DynamicToolProvider;
 }
 
-export class CodexBridge implements SessionHost {
+export class CodexBridge {
   readonly #options: CodexBridgeOptions;
   #client: CodexClient | undefined;
   #starting: Promise<{ client: CodexClient; generation: number }> | undefined;
@@ -97,9 +97,13 @@ export class CodexBridge implements SessionHost {
   /** Sessions closed or unloaded since the current app-server started. */
   #released = 0;
   readonly #idleTimer: NodeJS.Timeout | undefined;
+  /** @internal */
   readonly interruptGraceMs: number;
+  /** @internal */
   readonly projector: ProjectorOptions;
+  /** @internal */
   readonly dynamicTools: DynamicToolProvider | undefined;
+  /** @internal */
   readonly toolServerReadyTimeoutMs: number;
 
   constructor(options: CodexBridgeOptions = {}) {
@@ -301,10 +305,12 @@ export class CodexBridge implements SessionHost {
     if (this.toolServerName === null || option === false) return {};
     const { command, args } = toolServerCommand();
     const autoApprove = option?.autoApprove ?? DEFAULT_AUTO_APPROVED_TOOLS;
-    const env: Record<string, string> = { [IDENTITY_ENV.sessionId]: session.id };
-    if (threadId) env[IDENTITY_ENV.threadId] = threadId;
-    if (session.options.taskId) env[IDENTITY_ENV.taskId] = session.options.taskId;
-    if (this.storePathForTools) env[IDENTITY_ENV.storePath] = this.storePathForTools;
+    const env = toolServerIdentityEnv({
+      sessionId: session.id,
+      threadId,
+      taskId: session.options.taskId ?? null,
+      storePath: this.storePathForTools,
+    });
     // The whole table, so the thread gets the server even without a migrated config.toml;
     // codex merges it over a [mcp_servers.codex-bridge-tools] it may already have.
     return {

@@ -31,6 +31,13 @@ export interface ConnectionOptions extends LineReaderOptions {
    * status instead, so pending requests learn why the peer went away.
    */
   closeWithStreams?: boolean;
+  /**
+   * When the input ends (and `closeWithStreams` is on), wait up to this many
+   * ms for incoming requests still being handled to answer before closing,
+   * so a peer that sends its last request and closes its end still gets the
+   * answer. 0 closes at once, aborting them. Default 0.
+   */
+  drainOnInputEndMs?: number;
 }
 
 export interface RequestOptions {
@@ -68,7 +75,11 @@ export class JsonRpcConnection {
   readonly #pending = new Map<RequestId, Pending>();
   readonly #abandoned = new Set<RequestId>();
   readonly #handlers = new Map<string, RequestHandler>();
-  readonly #inflight = new Map<RequestId, AbortController>();
+  readonly #inflight = new Set<AbortController>();
+  /** In-flight incoming requests by id; `abandoned` ones get no response. */
+  readonly #incoming = new Map<RequestId, { controller: AbortController; abandoned: boolean }>();
+  /** Set while the input has ended and in-flight requests are finishing: closes the connection. */
+  #drained: (() => void) | undefined;
   readonly #notificationListeners = new Set<(n: IncomingNotification) => void>();
   readonly #errorListeners = new Set<(e: Error) => void>();
   readonly #closeListeners = new Set<(reason: BridgeError) => void>();
@@ -86,6 +97,7 @@ export class JsonRpcConnection {
   ) {
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 0;
     checkTimeout("requestTimeoutMs", this.#requestTimeoutMs);
+    checkTimeout("drainOnInputEndMs", options.drainOnInputEndMs ?? 0);
     this.#writer = new SerialWriter(output, () =>
       this.#state === "closed"
         ? (this.#closeReason ?? new BridgeError("CONNECTION_CLOSED", "the connection was closed"))
@@ -126,9 +138,7 @@ export class JsonRpcConnection {
         onValue: (value) => this.#dispatch(value),
         onError: (error) => this.#report(error),
         onEnd: () => {
-          if (this.options.closeWithStreams ?? true) {
-            this.close(new BridgeError("CONNECTION_CLOSED", "the peer closed its output stream"));
-          }
+          if (this.options.closeWithStreams ?? true) this.#closeWhenAnswered();
         },
       },
       this.options,
@@ -202,9 +212,9 @@ export class JsonRpcConnection {
    * handler settles; returns false when no such request is in flight.
    */
   abortIncoming(id: RequestId, reason?: unknown): boolean {
-    const controller = this.#inflight.get(id);
-    if (!controller) return false;
-    controller.abort(reason);
+    const entry = this.#incoming.get(id);
+    if (!entry) return false;
+    entry.controller.abort(reason);
     return true;
   }
 
@@ -217,6 +227,22 @@ export class JsonRpcConnection {
     return () => {
       if (this.#handlers.get(method) === handler) this.#handlers.delete(method);
     };
+  }
+
+  /**
+   * Gives up on an incoming request still being handled: its handler's
+   * signal aborts and no response is ever sent for it (what MCP's
+   * `notifications/cancelled` asks for). Returns false when no request with
+   * that id is in flight (already answered, or never seen).
+   */
+  abandonIncoming(id: RequestId, reason?: unknown): boolean {
+    const entry = this.#incoming.get(id);
+    if (!entry || entry.abandoned) return false;
+    entry.abandoned = true;
+    entry.controller.abort(
+      reason ?? new BridgeError("ABORTED", `the peer cancelled request ${JSON.stringify(id)}`),
+    );
+    return true;
   }
 
   /** Subscribes to incoming notifications; returns an unsubscribe function. */
@@ -294,6 +320,18 @@ export class JsonRpcConnection {
     );
   }
 
+  #closeWhenAnswered(): void {
+    const reason = new BridgeError("CONNECTION_CLOSED", "the peer closed its output stream");
+    const drainMs = this.options.drainOnInputEndMs ?? 0;
+    if (drainMs <= 0 || this.#inflight.size === 0) {
+      this.close(reason);
+      return;
+    }
+    const timer = setTimeout(() => this.close(reason), drainMs);
+    void this.#closed.then(() => clearTimeout(timer));
+    this.#drained = () => this.close(reason);
+  }
+
   #dispatch(value: unknown): void {
     const incoming = classifyMessage(value);
     if (typeof incoming === "string") {
@@ -368,15 +406,18 @@ export class JsonRpcConnection {
       return;
     }
     const controller = new AbortController();
-    this.#inflight.set(message.id, controller);
+    const entry = { controller, abandoned: false };
+    this.#inflight.add(controller);
+    this.#incoming.set(message.id, entry);
     try {
       const result = await handler(message.params, {
         id: message.id,
         method: message.method,
         signal: controller.signal,
       });
-      await this.#respond({ id: message.id, result: result ?? null });
+      if (!entry.abandoned) await this.#respond({ id: message.id, result: result ?? null });
     } catch (err) {
+      if (entry.abandoned) return;
       const error =
         err instanceof JsonRpcError
           ? { code: err.code, message: err.rpcMessage, ...(err.data === undefined ? {} : { data: err.data }) }
@@ -390,7 +431,9 @@ export class JsonRpcConnection {
       }
       await this.#respond({ id: message.id, error });
     } finally {
-      if (this.#inflight.get(message.id) === controller) this.#inflight.delete(message.id);
+      this.#inflight.delete(controller);
+      if (this.#incoming.get(message.id) === entry) this.#incoming.delete(message.id);
+      if (this.#inflight.size === 0) this.#drained?.();
     }
   }
 

@@ -5,9 +5,11 @@
  * assumed to be inherited. The store is opened on first use only: start-up
  * stays cheap for the short-lived copies codex starts for status checks.
  */
+import { join } from "node:path";
 import { BridgeError } from "../errors.js";
+import { bridgeHome } from "../paths.js";
 import type { BridgeStore } from "../store/store.js";
-import { IDENTITY_ENV } from "../toolServerSpec.js";
+import { IDENTITY_ENV, NO_STORE } from "../toolServerSpec.js";
 
 export interface ToolContext {
   /** The codex-bridge session this thread belongs to, when the bridge started it. */
@@ -30,14 +32,20 @@ export interface ContextSource {
   storePath: string | null;
 }
 
-/** Identity from the environment codex gave this server process. */
+/**
+ * Identity from the environment codex gave this server process. The store is
+ * `CODEX_BRIDGE_STORE`, else the bridge's default `$CODEX_BRIDGE_HOME/bridge.db`
+ * (`~/.codex-bridge/bridge.db`): a server started by plain codex or any MCP
+ * client works on the user's store. `CODEX_BRIDGE_STORE=:none:` means no store.
+ */
 export function identityFromEnv(env: NodeJS.ProcessEnv = process.env): ContextSource {
   const get = (name: string) => (env[name] && env[name] !== "" ? env[name] : null);
+  const store = get(IDENTITY_ENV.storePath) ?? join(bridgeHome(env), "bridge.db");
   return {
     sessionId: get(IDENTITY_ENV.sessionId),
     threadId: get(IDENTITY_ENV.threadId),
     taskId: get(IDENTITY_ENV.taskId),
-    storePath: get(IDENTITY_ENV.storePath),
+    storePath: store === NO_STORE ? null : store,
   };
 }
 
@@ -49,7 +57,7 @@ export function lazyStore(storePath: string | null): () => Promise<BridgeStore> 
       return Promise.reject(
         new BridgeError(
           "INVALID_STATE",
-          `this tool needs the bridge's store, and ${IDENTITY_ENV.storePath} is not set`,
+          "this tool needs the bridge's store, and this server has none (the bridge that started it keeps no store file)",
         ),
       );
     }

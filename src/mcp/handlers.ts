@@ -57,8 +57,14 @@ export function createToolHandlers(options: {
     if (!opener) stores.set(path, (opener = lazyStore(path)));
     return opener;
   };
-  // JSON schemas are computed once, on the first tools/list.
+  // JSON schemas are computed once, on the first tools/list; argument schemas on a tool's first call.
   let listed: ListedTool[] | undefined;
+  const argumentSchemas = new Map<string, z.ZodObject>();
+  const argumentSchema = (tool: BrandedTool) => {
+    let schema = argumentSchemas.get(tool.name);
+    if (!schema) argumentSchemas.set(tool.name, (schema = strictIfStripping(tool.inputSchema)));
+    return schema;
+  };
   return {
     registry,
     listTools() {
@@ -66,8 +72,8 @@ export function createToolHandlers(options: {
         name: tool.name,
         ...(tool.title ? { title: tool.title } : {}),
         description: tool.description,
-        inputSchema: jsonSchema(tool.inputSchema),
-        ...(tool.outputSchema ? { outputSchema: jsonSchema(tool.outputSchema) } : {}),
+        inputSchema: inputJsonSchema(tool.inputSchema),
+        ...(tool.outputSchema ? { outputSchema: jsonSchema(tool.outputSchema, "output") } : {}),
         annotations: { ...(tool.title ? { title: tool.title } : {}), ...tool.annotations },
       }));
       return { tools: listed };
@@ -82,7 +88,7 @@ export function createToolHandlers(options: {
             .join(", ")}`,
         );
       }
-      const parsed = tool.inputSchema.safeParse(args ?? {});
+      const parsed = argumentSchema(tool).safeParse(args ?? {});
       if (!parsed.success)
         return toolError(`invalid arguments for ${tool.name}: ${describeIssues(parsed.error)}`);
       const who = caller ? { ...identity, ...caller } : identity;
@@ -92,7 +98,10 @@ export function createToolHandlers(options: {
         signal,
       };
       try {
-        return toCallResult(await tool.handler(ctx, parsed.data));
+        const result = toCallResult(await tool.handler(ctx, parsed.data));
+        return tool.outputSchema && !result.isError
+          ? checkOutput(tool.name, tool.outputSchema, result)
+          : result;
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         options.log?.(`tool ${tool.name} failed: ${message}`);
@@ -102,9 +111,42 @@ export function createToolHandlers(options: {
   };
 }
 
-function jsonSchema(schema: z.ZodObject): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema) as Record<string, unknown>;
+function jsonSchema(schema: z.ZodObject, io: "input" | "output"): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io }) as Record<string, unknown>;
   return rest;
+}
+
+/**
+ * What the client is told the arguments may be: the input side of the schema
+ * (a field with a default is optional). A plain `z.object` would silently
+ * drop unknown keys; the server refuses them instead (see
+ * {@link strictIfStripping}), and says so with `additionalProperties: false`.
+ */
+function inputJsonSchema(schema: z.ZodObject): Record<string, unknown> {
+  const served = jsonSchema(schema, "input");
+  return isStripping(schema) ? { ...served, additionalProperties: false } : served;
+}
+
+/** `z.object` (no catchall) strips unknown keys; `z.looseObject`/`z.strictObject` set a catchall. */
+function isStripping(schema: z.ZodObject): boolean {
+  return schema._zod.def.catchall === undefined;
+}
+
+/** An argument the model made up is an error it can correct, not something to drop without a word. */
+function strictIfStripping(schema: z.ZodObject): z.ZodObject {
+  return isStripping(schema) ? schema.strict() : schema;
+}
+
+/** MCP: a tool that declares an outputSchema must return structured content that conforms to it. */
+function checkOutput(name: string, schema: z.ZodObject, result: CallResult): CallResult {
+  if (result.structuredContent === undefined) {
+    return toolError(`${name} returned no structured content, but it declares an outputSchema`);
+  }
+  const parsed = schema.safeParse(result.structuredContent);
+  if (parsed.success) return result;
+  return toolError(
+    `${name} returned a result that does not match its outputSchema: ${describeIssues(parsed.error)}`,
+  );
 }
 
 /** "text: expected string, received number; limit: too big" */

@@ -6,7 +6,7 @@
  * (initialize, ping, tools/list, tools/call, cancellation) without it.
  */
 import type { Readable, Writable } from "node:stream";
-import { JsonRpcError, RpcErrorCode } from "../errors.js";
+import { BridgeError, JsonRpcError, RpcErrorCode } from "../errors.js";
 import { JsonRpcConnection } from "../jsonrpc/connection.js";
 import type { RequestId } from "../jsonrpc/messages.js";
 import { TOOL_SERVER_NAME } from "../toolServerSpec.js";
@@ -16,19 +16,32 @@ import type { ToolHandlers } from "./handlers.js";
 /** Protocol versions this server speaks, newest first (the same set as @modelcontextprotocol/sdk 1.x). */
 export const MCP_PROTOCOL_VERSIONS = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05", "2024-10-07"];
 
+/** How long calls still running may take to answer once stdin has ended. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+
 export interface StdioServeOptions {
+  /** Default process.stdin. */
   input?: Readable;
+  /** Default process.stdout. */
   output?: Writable;
+  /** Server name. Default `codex-bridge-tools`. */
   name?: string;
   log?: (line: string) => void;
+  /**
+   * Once the input ends, how long (ms) calls still running may take to
+   * answer before they are aborted and the server stops. Default
+   * {@link DEFAULT_DRAIN_TIMEOUT_MS}; 0 stops at once.
+   */
+  drainTimeoutMs?: number;
 }
 
-/** Serves until the input ends; resolves then. */
+/** Serves until the input ends and the calls still running have answered; resolves then. */
 export async function serveStdio(handlers: ToolHandlers, options: StdioServeOptions = {}): Promise<void> {
   const connection = new JsonRpcConnection(options.input ?? process.stdin, options.output ?? process.stdout, {
     jsonrpcField: true,
+    // A client that sends its last call and closes stdin (`printf … | mcp-serve`) still gets the answer.
+    drainOnInputEndMs: options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
   });
-  const calls = new Map<RequestId, AbortController>();
   connection.handle("initialize", (params) => {
     const requested = (params as { protocolVersion?: unknown } | undefined)?.protocolVersion;
     const protocolVersion =
@@ -43,25 +56,25 @@ export async function serveStdio(handlers: ToolHandlers, options: StdioServeOpti
   });
   connection.handle("ping", () => ({}));
   connection.handle("tools/list", () => handlers.listTools());
-  connection.handle("tools/call", async (params, ctx) => {
+  connection.handle("tools/call", (params, ctx) => {
     const p = (params ?? {}) as { name?: unknown; arguments?: unknown };
     if (typeof p.name !== "string")
       throw new JsonRpcError(RpcErrorCode.InvalidParams, "tools/call needs a tool name");
-    const controller = new AbortController();
-    const onClose = () => controller.abort();
-    ctx.signal.addEventListener("abort", onClose, { once: true });
-    calls.set(ctx.id, controller);
-    try {
-      return await handlers.callTool(p.name, p.arguments, controller.signal);
-    } finally {
-      calls.delete(ctx.id);
-      ctx.signal.removeEventListener("abort", onClose);
-    }
+    // ctx.signal aborts on a cancel (below) and when the connection closes.
+    return handlers.callTool(p.name, p.arguments, ctx.signal);
   });
   connection.onNotification((n) => {
-    if (n.method === "notifications/cancelled") {
-      const id = (n.params as { requestId?: RequestId } | undefined)?.requestId;
-      if (id !== undefined) calls.get(id)?.abort();
+    if (n.method !== "notifications/cancelled") return;
+    const { requestId, reason } = (n.params ?? {}) as { requestId?: RequestId; reason?: unknown };
+    // MCP: the receiver of a cancel stops the work and sends no response.
+    if (typeof requestId === "string" || typeof requestId === "number") {
+      connection.abandonIncoming(
+        requestId,
+        new BridgeError(
+          "ABORTED",
+          `the client cancelled the call${typeof reason === "string" ? `: ${reason}` : ""}`,
+        ),
+      );
     }
   });
   connection.onError((err) => options.log?.(err.message));

@@ -97,7 +97,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
       currentText: before,
       sources,
       plugins,
-      toolServer: options.toolServer === false ? null : toolServerTable(),
+      toolServer: options.toolServer === false ? null : toolServerTable(ctx.env),
       remove: options.remove ?? false,
     });
     const result: MigrateResult = {

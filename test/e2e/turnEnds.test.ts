@@ -180,7 +180,7 @@ describe("the first turn finds the bridge's tool server up", () => {
   it("waits for a tool server that starts slowly before the first turn", async () => {
     await using f = await launchBridge(
       [respond([item.mcpCall("codex-bridge-tools", "ping", {}, { callId: "p1" })]), reply.text("ok")],
-      { toolServer: { modules: [fixture("slowTools.mjs")] } },
+      { toolServer: { modules: [fixture("slowStartTools.mjs")] } },
     );
     const session = await f.bridge.startSession({ cwd: f.workdir });
     const result = await session.run("ping the tool");

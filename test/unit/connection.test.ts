@@ -32,6 +32,14 @@ function pair(options: ConstructorParameters<typeof JsonRpcConnection>[2] = {}) 
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 const open: JsonRpcConnection[] = [];
 afterEach(() => {
   for (const c of open.splice(0)) c.close();
@@ -203,6 +211,47 @@ describe("JsonRpcConnection", () => {
     await expect(pending).rejects.toBe(reason);
     expect(handlerSignal?.aborted).toBe(true);
     await expect(p.connection.closed).resolves.toBe(reason);
+  });
+
+  it("abandonIncoming aborts a handler and suppresses its response, error or result", async () => {
+    const p = pair();
+    open.push(p.connection);
+    const signals: AbortSignal[] = [];
+    p.connection.handle("wait", (params, ctx) => {
+      signals.push(ctx.signal);
+      return new Promise((resolve, reject) =>
+        ctx.signal.addEventListener("abort", () =>
+          (params as { fail: boolean }).fail ? reject(new Error("x")) : resolve("late"),
+        ),
+      );
+    });
+    p.peer({ id: 1, method: "wait", params: { fail: false } });
+    p.peer({ id: 2, method: "wait", params: { fail: true } });
+    await tick();
+    expect(p.connection.abandonIncoming(1)).toBe(true);
+    expect(p.connection.abandonIncoming(2, new Error("cancelled"))).toBe(true);
+    expect(p.connection.abandonIncoming(3)).toBe(false);
+    expect(signals.map((s) => s.aborted)).toEqual([true, true]);
+    p.connection.handle("ping", () => ({}));
+    p.peer({ id: 4, method: "ping" });
+    await until(() => p.sent.length > 0);
+    await tick();
+    expect(p.sent).toEqual([{ id: 4, result: {} }]);
+    expect(p.errors).toEqual([]);
+  });
+
+  it("drainOnInputEndMs: answers in-flight requests after the input ends, then closes", async () => {
+    const p = pair({ drainOnInputEndMs: 10_000 });
+    let finish!: (v: string) => void;
+    p.connection.handle("slow", () => new Promise((resolve) => (finish = resolve)));
+    p.peer({ id: 1, method: "slow" });
+    await tick();
+    p.endPeer();
+    await tick();
+    expect(p.connection.state).toBe("open");
+    finish("done");
+    await p.connection.closed;
+    expect(p.sent).toEqual([{ id: 1, result: "done" }]);
   });
 
   it("follows the state machine new → open → closed", () => {

@@ -171,17 +171,6 @@ describe("public API (dist/)", () => {
         return `${where}${ts.flattenDiagnosticMessageText(d.messageText, "\n").split("\n")[0]}`;
       })
       .sort();
-    // src/codex/bridge.ts declares `implements SessionHost`, an interface whose members are
-    // @internal on CodexBridge and so stripped from its declaration: bridge.ts must drop the
-    // `implements` clause (structural typing still checks it where the bridge is passed as a host).
-    // Listed here, by name, until that edit lands; the test fails once it is no longer needed.
-    const known = [
-      "dist/codex/bridge.d.ts: Class 'CodexBridge' incorrectly implements interface 'SessionHost'.",
-    ];
-    expect(errors.filter((e) => !known.includes(e))).toEqual([]);
-    expect(
-      known.filter((k) => !errors.includes(k)),
-      "fixed: remove it from `known`",
-    ).toEqual([]);
+    expect(errors).toEqual([]);
   }, 180_000);
 });

@@ -4,7 +4,12 @@
 // so start-up stays cheap (codex starts one of these per thread).
 import type { Command } from "commander";
 import { identityFromEnv } from "../../mcp/context.js";
-import { configuredModules, loadToolModules } from "../../mcp/hostModules.js";
+import {
+  configuredModules,
+  DEFAULT_MODULE_TIMEOUT_MS,
+  isTimeout,
+  loadToolModules,
+} from "../../mcp/hostModules.js";
 import { ToolRegistry } from "../../mcp/registry.js";
 import { createToolHandlers } from "../../mcp/handlers.js";
 import { serveStdio } from "../../mcp/stdioServer.js";
@@ -12,20 +17,29 @@ import { builtinTools } from "../../mcp/tools/index.js";
 import { bridgeConfigPath } from "../../paths.js";
 import { IDENTITY_ENV } from "../../toolServerSpec.js";
 
-const HELP = `Usage: codex-bridge mcp-serve [--tools MODULE]...
+const HELP = `Usage: codex-bridge mcp-serve [--tools MODULE]... [--module-timeout MS]
 
 Serve the bridge's tools to codex over MCP on stdio (server name
 codex-bridge-tools). Built-in tools: session_search, session_read,
 memory_write, memory_read, memory_search. Host tools come from the bridge
 config (tools.modules = ["./my-tools.js"]) and from --tools; a module that
-fails to load is reported on stderr and the others are served.
+fails to load, or has not loaded within the module timeout, is reported on
+stderr and the others are served. A host tool that throws outside its
+handler (in a timer, an unhandled rejection) is reported on stderr; the
+server keeps serving. When stdin closes, calls still running are answered
+(for up to 30 s) before the server exits.
 
 Identity comes from the environment the bridge sets per thread:
 ${Object.values(IDENTITY_ENV).join(", ")}.
+Without ${IDENTITY_ENV.storePath} the store is $CODEX_BRIDGE_HOME/bridge.db
+(~/.codex-bridge/bridge.db), so plain codex and other MCP clients need no
+variable.
 
 Options:
-  --tools <module>  a module exporting tools made with defineTool (repeatable)
-  -h, --help        display help for command
+  --tools <module>         a module exporting tools made with defineTool (repeatable)
+  --module-timeout <ms>    how long each module may take to load (default
+                           ${DEFAULT_MODULE_TIMEOUT_MS}; config: tools.module_timeout_ms)
+  -h, --help               display help for command
 `;
 
 /** Registered with commander for `codex-bridge --help` and `mcp-serve --help`. */
@@ -34,31 +48,55 @@ export function registerMcpServe(program: Command): void {
     .command("mcp-serve")
     .description("serve the bridge's tools to codex over MCP on stdio (codex starts this itself)")
     .option("--tools <module>", "a module exporting tools made with defineTool (repeatable)")
+    .option("--module-timeout <ms>", "how long each tool module may take to load")
     .action(async () => {
       process.exitCode = await runMcpServe(process.argv.slice(process.argv.indexOf("mcp-serve") + 1));
     });
   command.helpInformation = () => HELP;
 }
 
-/** Parses `--tools` flags; returns null for an argument it does not know. */
-export function parseServeArgs(args: string[]): { modules: string[] } | { error: string } {
-  const modules: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === "--tools") {
-      const value = args[++i];
-      if (!value) return { error: "--tools needs a module path" };
-      modules.push(value);
-    } else if (arg.startsWith("--tools=")) {
-      modules.push(arg.slice("--tools=".length));
-    } else {
-      return { error: `unknown argument ${JSON.stringify(arg)}` };
-    }
-  }
-  return { modules };
+export interface ServeArgs {
+  modules: string[];
+  /** `--module-timeout`, when given. */
+  moduleTimeoutMs?: number;
 }
 
-/** Runs the server until stdin closes. Resolves with the exit status. */
+/** Parses `--tools` and `--module-timeout` (also as `--flag=value`); an unknown argument is an error. */
+export function parseServeArgs(args: string[]): ServeArgs | { error: string } {
+  const parsed: ServeArgs = { modules: [] };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? splitOnce(arg) : [arg, undefined];
+    if (flag !== "--tools" && flag !== "--module-timeout") {
+      return { error: `unknown argument ${JSON.stringify(arg)}` };
+    }
+    const value = inline ?? args[++i];
+    if (flag === "--tools") {
+      if (!value) return { error: "--tools needs a module path" };
+      parsed.modules.push(value);
+    } else {
+      const ms = Number(value);
+      if (!isTimeout(ms)) {
+        return {
+          error: `--module-timeout needs a positive number of milliseconds, got ${JSON.stringify(value ?? "")}`,
+        };
+      }
+      parsed.moduleTimeoutMs = ms;
+    }
+  }
+  return parsed;
+}
+
+function splitOnce(arg: string): [string, string] {
+  const at = arg.indexOf("=");
+  return [arg.slice(0, at), arg.slice(at + 1)];
+}
+
+/**
+ * Runs the server until stdin closes and the calls still running have been
+ * answered and flushed. Resolves with the exit status; the caller exits the
+ * process then (a host tool's timers must not keep it alive).
+ */
 export async function runMcpServe(args: string[]): Promise<number> {
   const log = (line: string) => process.stderr.write(`codex-bridge mcp-serve: ${line}\n`);
   if (args.includes("--help") || args.includes("-h")) {
@@ -70,15 +108,21 @@ export async function runMcpServe(args: string[]): Promise<number> {
     log(parsed.error);
     return 2;
   }
+  keepServingThroughStrayErrors(log);
   const registry = new ToolRegistry(builtinTools());
   const fromConfig = configuredModules(bridgeConfigPath());
   if (fromConfig.error) log(fromConfig.error);
+  const timeoutMs = parsed.moduleTimeoutMs ?? fromConfig.timeoutMs ?? DEFAULT_MODULE_TIMEOUT_MS;
   const specs = [
     ...fromConfig.modules.map((m) => ({ spec: m, base: fromConfig.baseDir })),
     ...parsed.modules.map((m) => ({ spec: m, base: process.cwd() })),
   ];
-  for (const { spec, base } of specs) {
-    const loaded = await loadToolModules([spec], base);
+  // Side by side, each within the time limit: a module that never settles cannot keep the server from starting.
+  const results = await Promise.all(
+    specs.map(({ spec, base }) => loadToolModules([spec], base, { timeoutMs })),
+  );
+  for (const [index, loaded] of results.entries()) {
+    const spec = specs[index]?.spec ?? "";
     for (const error of loaded.errors) log(`skipped tool module ${error}`);
     for (const tool of loaded.tools) {
       try {
@@ -90,5 +134,39 @@ export async function runMcpServe(args: string[]): Promise<number> {
   }
   const handlers = createToolHandlers({ tools: registry, context: identityFromEnv(), log });
   await serveStdio(handlers, { log });
+  await flushed(process.stdout);
   return 0;
+}
+
+/** Resolves once everything written to `stream` has been handed to the OS (bounded: 5 s). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.writableFinished || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, 5_000);
+    function done() {
+      clearTimeout(timer);
+      stream.off("finish", done).off("close", done).off("error", done);
+      resolve();
+    }
+    stream.once("finish", done).once("close", done).once("error", done);
+  });
+}
+
+let strayErrorsHandled = false;
+
+/**
+ * A host tool that throws outside its handler (in a timer, a promise nobody
+ * awaits) would otherwise kill the server and every tool with it: report it
+ * on stderr and keep serving. Only for the mcp-serve process, which owns it.
+ */
+function keepServingThroughStrayErrors(log: (line: string) => void): void {
+  if (strayErrorsHandled) return;
+  strayErrorsHandled = true;
+  const describe = (err: unknown) => (err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.on("uncaughtException", (err) => {
+    log(`an exception escaped a host tool (still serving): ${describe(err)}`);
+  });
+  process.on("unhandledRejection", (reason) => {
+    log(`a host tool left a promise rejection unhandled (still serving): ${describe(reason)}`);
+  });
 }

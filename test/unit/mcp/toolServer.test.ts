@@ -168,7 +168,7 @@ describe("the tool server (in-memory MCP client)", () => {
     expect(unknown).toMatchObject({ isError: true });
     expect(unknown.text).toContain("unknown tool no_such_tool");
     const noStore = await t.call("memory_read", { key: "k" });
-    expect(noStore.text).toContain("CODEX_BRIDGE_STORE is not set");
+    expect(noStore.text).toContain("this tool needs the bridge's store, and this server has none");
     expect((await t.client.listTools()).tools).toHaveLength(5);
   });
 
@@ -213,6 +213,17 @@ describe("the tool server (in-memory MCP client)", () => {
         handler: () => "",
       }),
     ).toThrow(/needs a description/);
+  });
+
+  it("gives up on a module that does not finish loading in time, and loads the others", async () => {
+    const fixtures = fileURLToPath(new URL("../../fixtures/", import.meta.url));
+    // Loaded once first, so that the short limit below never races this module's first load under CPU load.
+    expect((await loadToolModules(["./hostTools.mjs"], fixtures)).errors).toEqual([]);
+    const loaded = await loadToolModules(["./hangingTools.mjs", "./hostTools.mjs"], fixtures, {
+      timeoutMs: 300,
+    });
+    expect(loaded.tools.map((t) => t.name).sort()).toEqual(["shout", "whoami"]);
+    expect(loaded.errors).toEqual(["./hangingTools.mjs: did not finish loading within 300 ms"]);
   });
 
   it("loads host tool modules, and reports one that fails without losing the others", async () => {
