@@ -361,6 +361,9 @@ export class CodexBridge {
       this.#client ?? (starting ? await starting.then((s) => s.client).catch(() => undefined) : undefined);
     this.#client = undefined;
     await client?.close();
+    this.#sessions.clear();
+    this.#byThread.clear();
+    await this.dynamicTools?.close?.().catch(() => undefined);
     if (this.#ownsStore) this.#store?.close();
   }
 

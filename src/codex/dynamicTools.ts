@@ -31,4 +31,6 @@ export interface DynamicToolProvider {
   specs(): DynamicToolSpec[];
   /** Runs one call; never throws (failures are `success: false`). */
   call(call: v2.DynamicToolCallParams, caller: DynamicToolCaller): Promise<v2.DynamicToolCallResponse>;
+  /** Releases what the calls opened (store handles); called when the bridge closes. Optional. */
+  close?(): Promise<void>;
 }

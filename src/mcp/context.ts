@@ -49,10 +49,16 @@ export function identityFromEnv(env: NodeJS.ProcessEnv = process.env): ContextSo
   };
 }
 
+/** A store opened on first use, shared by all calls; `close()` releases it (the next use opens it again). */
+export interface LazyStore {
+  (): Promise<BridgeStore>;
+  close(): Promise<void>;
+}
+
 /** Opens the store once, on first use, for all calls of this server. */
-export function lazyStore(storePath: string | null): () => Promise<BridgeStore> {
+export function lazyStore(storePath: string | null): LazyStore {
   let opened: Promise<BridgeStore> | undefined;
-  return () => {
+  const get = () => {
     if (!storePath) {
       return Promise.reject(
         new BridgeError(
@@ -64,4 +70,11 @@ export function lazyStore(storePath: string | null): () => Promise<BridgeStore> 
     opened ??= import("../store/store.js").then(({ BridgeStore }) => BridgeStore.open(storePath));
     return opened;
   };
+  return Object.assign(get, {
+    async close() {
+      const current = opened;
+      opened = undefined;
+      if (current) (await current.catch(() => undefined))?.close();
+    },
+  });
 }

@@ -18,6 +18,7 @@ export function dynamicToolProvider(
   const namespace = options.namespace ?? DYNAMIC_NAMESPACE;
   let specs: DynamicToolSpec[] | undefined;
   return {
+    close: () => handlers.close(),
     specs() {
       specs ??= [
         {

@@ -5,10 +5,9 @@
  * says what was wrong.
  */
 import { z } from "zod";
-import { type ContextSource, lazyStore, type ToolContext } from "./context.js";
+import { type ContextSource, type LazyStore, lazyStore, type ToolContext } from "./context.js";
 import type { BrandedTool, ToolResult } from "./defineTool.js";
 import { ToolRegistry } from "./registry.js";
-import type { BridgeStore } from "../store/store.js";
 
 export interface ListedTool {
   name: string;
@@ -28,6 +27,8 @@ export interface CallResult {
 
 export interface ToolHandlers {
   readonly registry: ToolRegistry;
+  /** Closes the stores the calls opened (a later call opens them again). */
+  close(): Promise<void>;
   listTools(): { tools: ListedTool[] };
   /** Runs a call; `caller` overrides the server's identity for this call (in-process dynamic tools). */
   callTool(
@@ -51,7 +52,7 @@ export function createToolHandlers(options: {
     storePath: options.context?.storePath ?? null,
   };
   const store = lazyStore(identity.storePath);
-  const stores = new Map<string | null, () => Promise<BridgeStore>>();
+  const stores = new Map<string | null, LazyStore>();
   const storeFor = (path: string | null) => {
     let opener = stores.get(path);
     if (!opener) stores.set(path, (opener = lazyStore(path)));
@@ -67,6 +68,9 @@ export function createToolHandlers(options: {
   };
   return {
     registry,
+    async close() {
+      await Promise.all([store.close(), ...[...stores.values()].map((s) => s.close())]);
+    },
     listTools() {
       listed ??= registry.list().map((tool) => ({
         name: tool.name,

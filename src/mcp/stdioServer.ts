@@ -80,4 +80,5 @@ export async function serveStdio(handlers: ToolHandlers, options: StdioServeOpti
   connection.onError((err) => options.log?.(err.message));
   connection.open();
   await connection.closed;
+  await handlers.close();
 }
