@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SessionEvent, TurnResult } from "../../../src/codex/events.js";
+import type { SessionEvent } from "../../../src/codex/events.js";
 import { type Output } from "../../../src/cli/output.js";
 import { describeTurnError, HumanRenderer } from "../../../src/cli/render.js";
 
@@ -81,7 +81,7 @@ describe("HumanRenderer", () => {
       items: [],
       usage: null,
       error,
-    } as TurnResult);
+    });
     expect(c.stderr()).not.toContain("turnTimeoutMs");
   });
 });
