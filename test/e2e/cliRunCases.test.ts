@@ -17,6 +17,8 @@ import { runCli } from "../harness/cli.js";
 import { tempDir, trackDir } from "../harness/tracking.js";
 
 const bin = fileURLToPath(new URL("../../bin/codex-bridge.js", import.meta.url));
+/** The environment of the shell pipelines: nothing of the parent's CODEX_HOME etc. */
+const plainEnv = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/" };
 
 async function cliEnv(script: MockScript) {
   const mock = await startMockResponses(script);
@@ -158,7 +160,8 @@ describe("codex-bridge in a pipeline and with a bad home (real codex)", () => {
     ]);
     const command = `'${process.execPath}' '${bin}' run go --json --cwd '${c.cwd}' | head -1; echo "status=\${PIPESTATUS[0]}" >&2`;
     const r = await execa("bash", ["-c", command], {
-      env: { ...process.env, ...c.env },
+      env: { ...plainEnv, ...c.env },
+      extendEnv: false,
       reject: false,
       timeout: 120_000,
     });
@@ -194,7 +197,8 @@ describe("codex-bridge in a pipeline and with a bad home (real codex)", () => {
     }
     const command = `'${process.execPath}' '${bin}' sessions list --limit 3000 | head -1; echo "status=\${PIPESTATUS[0]}" >&2`;
     const r = await execa("bash", ["-c", command], {
-      env: { CODEX_BRIDGE_HOME: home.path },
+      env: { ...plainEnv, CODEX_BRIDGE_HOME: home.path },
+      extendEnv: false,
       reject: false,
       timeout: 60_000,
     });

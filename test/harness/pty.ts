@@ -24,7 +24,14 @@ const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
 export function ptyCli(args: string[], options: { env: Record<string, string>; columns?: number }): PtyRun {
   const command = [process.execPath, bin, ...args].map(quote).join(" ");
   const child = execa("script", ["-q", "-e", "-c", command, "/dev/null"], {
-    env: { ...process.env, TERM: "xterm", ...options.env },
+    // Only what a terminal session needs: nothing of the parent's (CODEX_HOME, NO_COLOR …) leaks in.
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: process.env.HOME ?? "/",
+      TERM: "xterm",
+      ...options.env,
+    },
+    extendEnv: false,
     stdin: "pipe",
     reject: false,
     timeout: 120_000,
