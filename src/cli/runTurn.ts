@@ -8,7 +8,6 @@ import type { ApprovalOptions } from "../codex/approvals.js";
 import { CodexBridge } from "../codex/bridge.js";
 import type { CodexClient } from "../codex/client.js";
 import type { Session, SessionOptions } from "../codex/session.js";
-import { BridgeError } from "../errors.js";
 import type { TomlValue } from "../util/toml.js";
 import { EPIPE_EXIT, onStdoutClosed, type Output, stdoutClosed } from "./output.js";
 import { terminalApprover } from "./prompt.js";
@@ -91,7 +90,6 @@ export async function runTurn(flags: RunFlags, out: Output): Promise<number> {
     session = flags.sessionId
       ? await bridge.resumeSession(flags.sessionId, options)
       : await bridge.startSession(options);
-    if (stopping) void session.interrupt().catch(() => undefined);
     status.show("codex is working");
     const renderer = new HumanRenderer(out, {
       style,
@@ -115,7 +113,7 @@ export async function runTurn(flags: RunFlags, out: Output): Promise<number> {
   } catch (err) {
     status.clear();
     if (stopping === "epipe") return EPIPE_EXIT;
-    out.stderr(`codex-bridge run: ${style.red(errorMessage(err))}\n`);
+    out.stderr(`codex-bridge run: ${style.red(err instanceof Error ? err.message : String(err))}\n`);
     return 1;
   } finally {
     status.clear();
@@ -180,11 +178,6 @@ async function warnIfApprovalsCannotStop(
   if (!why) return;
   clear();
   out.stderr(`codex-bridge: ${warn(`warning: ${why}`)} (use --approval-policy untrusted to be asked)\n`);
-}
-
-function errorMessage(err: unknown): string {
-  if (err instanceof BridgeError && err.code === "AUTH_REQUIRED") return err.message;
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** A person can be asked at this terminal. */

@@ -1,5 +1,5 @@
 // The CLI in a real terminal (a pty): Ctrl-C, the approval prompt, the status line, colour.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -127,6 +127,21 @@ describe("codex-bridge run in a terminal (real codex, real pty)", { timeout: 120
     expect(code, run.output()).toBe(0);
     expect(existsSync(join(c.home, "rules", "default.rules"))).toBe(false);
     expect(existsSync(join(c.cwd, "s1.txt"))).toBe(true);
+  });
+
+  it("[p] does what its label says: a permanent rule in CODEX_HOME/rules/default.rules", async () => {
+    await using c = await cliEnv([
+      reply.execCommand("echo kept > p1.txt", { callId: "p1" }),
+      reply.text("ok"),
+    ]);
+    const run = ptyCli(
+      ["run", "go", "--approval-policy", "untrusted", "--sandbox", "danger-full-access", "--cwd", c.cwd],
+      { env: c.env },
+    );
+    await run.waitFor(/\n[a-z/]+ > /);
+    run.type("p\r");
+    expect(await run.exit(), run.output()).toBe(0);
+    expect(readFileSync(join(c.home, "rules", "default.rules"), "utf8")).toContain("echo kept > p1.txt");
   });
 
   it("shows a status line while waiting, colours only on a TTY, and respects NO_COLOR", async () => {
