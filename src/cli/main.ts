@@ -1,6 +1,7 @@
 /**
  * The `codex-bridge` command. Exit status: 0 success, 1 a check or run
- * failed, 2 usage error (unknown command or option, bad value).
+ * failed, 2 usage error (unknown command or option, bad value), 130
+ * interrupted, 141 stdout's reader went away.
  */
 import { Command, CommanderError } from "commander";
 import { PACKAGE_VERSION } from "../version.js";
@@ -12,6 +13,7 @@ import { registerRun } from "./commands/run.js";
 import { registerRuntime } from "./commands/runtime.js";
 import { registerSessions } from "./commands/sessions.js";
 import { type Output, terminal } from "./output.js";
+import { USAGE_EXIT, UsageError } from "./usage.js";
 
 export function buildProgram(out: Output = terminal): Command {
   const program = new Command("codex-bridge")
@@ -54,6 +56,6 @@ export async function main(argv: string[], out: Output = terminal): Promise<numb
       return 2;
     }
     out.stderr(`codex-bridge: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
+    return err instanceof UsageError ? USAGE_EXIT : 1;
   }
 }

@@ -6,40 +6,91 @@ import type { SessionEvent, TurnResult } from "../codex/events.js";
 import type { Item } from "../codex/projector.js";
 import { text } from "../util/stableJson.js";
 import type { Output } from "./output.js";
+import { type StatusLine, type Style, styleFor } from "./style.js";
 
 const MAX_LINE = 160;
 
+export interface RendererOptions {
+  /** Colours for stderr lines. Default none. */
+  style?: Style;
+  /** The status line to erase before output and to show while codex works. */
+  status?: StatusLine;
+  /** The --timeout in seconds, to name it in a timeout message. */
+  timeoutSeconds?: number;
+  /** Print "? approval: …" lines. Default true; off when a prompt asks the same question. */
+  showApprovalRequests?: boolean;
+}
+
+const plain = styleFor({ isTTY: false });
+
 export class HumanRenderer {
   #midLine = false;
+  readonly #style: Style;
+  readonly #status: StatusLine | undefined;
+  readonly #timeoutSeconds: number | undefined;
+  readonly #showApprovalRequests: boolean;
+  /** agentMessage items whose text arrived as deltas (else it is printed when the item completes). */
+  readonly #streamed = new Set<string>();
+  /** `$ command` lines held back until the command runs (after its approval, if codex asks). */
+  readonly #pendingCommands = new Map<string, string>();
 
-  constructor(private readonly out: Output) {}
+  constructor(
+    private readonly out: Output,
+    options: RendererOptions = {},
+  ) {
+    this.#style = options.style ?? plain;
+    this.#status = options.status;
+    this.#timeoutSeconds = options.timeoutSeconds;
+    this.#showApprovalRequests = options.showApprovalRequests ?? true;
+  }
 
   event(e: SessionEvent): void {
     switch (e.type) {
       case "text.delta":
+        this.#status?.clear();
+        this.#streamed.add(e.itemId);
         this.out.stdout(e.delta);
         this.#midLine = !e.delta.endsWith("\n");
         return;
       case "item.started":
-        this.#note(started(e.item));
+        if (e.item.type === "commandExecution") {
+          // Printed once it runs: an approval question, if any, comes first.
+          this.#pendingCommands.set(String(e.item.id), `$ ${unwrapShell(text(e.item.command))}`);
+          return;
+        }
+        this.#note(started(e.item), this.#style.cyan);
+        return;
+      case "command.output":
+        this.#flushCommand(e.itemId);
         return;
       case "item.completed":
-        if (e.item.type === "agentMessage" && this.#midLine) {
-          this.out.stdout("\n");
-          this.#midLine = false;
+        if (e.item.type === "agentMessage") {
+          this.#completeMessage(e.item);
+          return;
         }
-        this.#note(completed(e.item));
+        if (e.item.type === "commandExecution" && e.item.status !== "declined") {
+          this.#flushCommand(String(e.item.id));
+        }
+        this.#pendingCommands.delete(String(e.item.id));
+        this.#note(completed(e.item), this.#style.dim);
+        this.#working();
         return;
-      case "approval.resolved":
+      case "approval.resolved": {
+        const accepted = e.decision.decision !== "decline" && e.decision.decision !== "cancel";
         this.#note(
           `  → ${e.decision.decision} (by ${e.decidedBy})${e.decision.reason && e.decidedBy !== "policy" ? `: ${e.decision.reason}` : ""}`,
+          accepted ? this.#style.green : this.#style.yellow,
         );
+        if (accepted && e.approval.itemId) this.#flushCommand(e.approval.itemId);
+        this.#working();
         return;
+      }
       case "approval.requested":
-        this.#note(`? approval: ${e.approval.summary}`);
+        if (!this.#showApprovalRequests) return;
+        this.#note(`? approval: ${e.approval.summary}`, this.#style.yellow);
         return;
       case "error":
-        this.#note(`! ${e.message}${e.willRetry ? " (retrying)" : ""}`);
+        this.#note(`! ${e.message}${e.willRetry ? " (retrying)" : ""}`, this.#style.red);
         return;
       default:
         return;
@@ -47,28 +98,72 @@ export class HumanRenderer {
   }
 
   result(r: TurnResult): void {
+    this.#status?.clear();
     if (this.#midLine) this.out.stdout("\n");
     this.#midLine = false;
     if (r.status !== "completed") {
-      this.out.stderr(`turn ${r.status}${r.error ? `: ${r.error.message}` : ""}\n`);
+      const why = r.error ? `: ${describeTurnError(r.error, this.#timeoutSeconds)}` : "";
+      const line = `turn ${r.status}${why}`;
+      this.out.stderr(`${r.status === "interrupted" ? this.#style.yellow(line) : this.#style.red(line)}\n`);
     }
-    this.out.stderr(`session ${r.sessionId} (continue with --session ${r.sessionId})\n`);
+    this.out.stderr(
+      this.#style.dim(`session ${r.sessionId} (continue with --session ${r.sessionId})`) + "\n",
+    );
   }
 
-  #note(line: string | null): void {
-    if (!line) return;
+  /** The answer of an agentMessage that came without deltas (e.g. after a tool call) is printed whole. */
+  #completeMessage(item: Item): void {
+    const id = String(item.id);
+    if (!this.#streamed.has(id) && typeof item.text === "string" && item.text !== "") {
+      this.#status?.clear();
+      if (this.#midLine) this.out.stdout("\n");
+      this.out.stdout(item.text);
+      this.#midLine = !item.text.endsWith("\n");
+    }
+    this.#streamed.delete(id);
     if (this.#midLine) {
       this.out.stdout("\n");
       this.#midLine = false;
     }
-    this.out.stderr(`${clip(line)}\n`);
   }
+
+  #flushCommand(itemId: string): void {
+    const line = this.#pendingCommands.get(itemId);
+    if (line === undefined) return;
+    this.#pendingCommands.delete(itemId);
+    this.#note(line, this.#style.cyan);
+  }
+
+  #working(): void {
+    if (!this.#midLine) this.#status?.show("codex is working");
+  }
+
+  #note(line: string | null, colour: (s: string) => string = (s) => s): void {
+    if (!line) return;
+    this.#status?.clear();
+    if (this.#midLine) {
+      this.out.stdout("\n");
+      this.#midLine = false;
+    }
+    this.out.stderr(`${colour(clip(line))}\n`);
+  }
+}
+
+/** A turn error in the CLI's terms: the --timeout option, not the library's option names. */
+export function describeTurnError(error: NonNullable<TurnResult["error"]>, timeoutSeconds?: number): string {
+  if (error.code === "TURN_TIMEOUT") {
+    const limit = timeoutSeconds ?? 600;
+    return `it ran longer than ${limit} s (--timeout ${limit}) and was interrupted`;
+  }
+  if (error.code === "TURN_STALLED") {
+    const ms = /(\d+) ms/.exec(error.message)?.[1];
+    return `no activity${ms ? ` for ${Number(ms) / 1000} s` : ""} after a tool finished; it was interrupted`;
+  }
+  return error.message;
 }
 
 function started(item: Item): string | null {
   switch (item.type) {
-    case "commandExecution":
-      return `$ ${unwrapShell(text(item.command))}`;
     case "mcpToolCall":
       return `> mcp.${String(item.server)}.${String(item.tool)}`;
     case "dynamicToolCall":

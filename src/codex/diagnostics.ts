@@ -120,7 +120,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     mcpServers = await readFromCodex(binary.path, options, account);
     if (account.error) problems.push(`could not read the account from codex: ${account.error}`);
     else if (account.status === "login-required") {
-      problems.push("codex needs a login: run `codex login` (or set an API key) and try again");
+      problems.push("codex needs a login: run `npx codex login` (or set an API key) and try again");
     }
   }
 

@@ -2,6 +2,12 @@
  * The `codex app-server` subprocess: spawn with the right environment, keep
  * the tail of its stderr for error messages, and shut it down without ever
  * leaving an orphan (end stdin → grace → SIGTERM → grace → SIGKILL).
+ *
+ * codex runs in its own process group (and session): a Ctrl-C at the
+ * terminal goes to the terminal's foreground group, i.e. the host only, which
+ * then interrupts the turn through the protocol instead of codex dying of the
+ * signal. It still dies with the host: it exits on stdin EOF (the host's
+ * death closes the pipe), and an exit hook signals its whole group.
  */
 import { once } from "node:events";
 import { execa, type ResultPromise } from "execa";
@@ -109,9 +115,12 @@ export class AppServerProcess {
       stderr: "pipe",
       buffer: false,
       reject: false,
-      cleanup: true,
+      // Own process group: the terminal's SIGINT must not reach codex (execa's `cleanup` does not
+      // apply to a detached child; the exit hook below does that job).
+      detached: true,
       encoding: "buffer",
     });
+    trackGroup(child);
     try {
       await Promise.race([
         once(child, "spawn"),
@@ -164,8 +173,8 @@ export class AppServerProcess {
   close(options: { force?: boolean } = {}): Promise<ExitInfo> {
     if (this.#exitInfo) return Promise.resolve(this.#exitInfo);
     if (options.force) {
-      // A process that stopped answering gets no grace: SIGKILL now.
-      this.#child.kill("SIGKILL");
+      // A process that stopped answering gets no grace: SIGKILL now (its whole group).
+      killGroup(this.#child, "SIGKILL");
       return this.exited;
     }
     this.#closing ??= this.#shutdown();
@@ -181,7 +190,7 @@ export class AppServerProcess {
       new BridgeError("CONNECTION_CLOSED", "the client closed the codex app-server connection"),
     );
     for (const signal of [undefined, "SIGTERM", "SIGKILL"] as const) {
-      if (signal) this.#child.kill(signal);
+      if (signal) killGroup(this.#child, signal);
       const done = await waitFor(this.exited, signal === "SIGKILL" ? 0 : this.#graceMs);
       if (done) return done;
     }
@@ -230,6 +239,37 @@ export class AppServerProcess {
       if (partial) pushLine(partial);
       partial = "";
     });
+  }
+}
+
+/** Process groups of live codex children, signalled when this process exits. */
+const liveGroups = new Set<ResultPromise>();
+let exitHookInstalled = false;
+
+function trackGroup(child: ResultPromise): void {
+  if (child.pid === undefined) return;
+  liveGroups.add(child);
+  void child.then(
+    () => liveGroups.delete(child),
+    () => liveGroups.delete(child),
+  );
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    // 'exit' runs for process.exit() and uncaught exceptions; a killed host closes codex's stdin instead.
+    process.once("exit", () => {
+      for (const c of liveGroups) killGroup(c, "SIGTERM");
+    });
+  }
+}
+
+/** Signals the child's whole process group (codex and what it started), else the child alone. */
+function killGroup(child: ResultPromise, signal: NodeJS.Signals): void {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    child.kill(signal);
   }
 }
 

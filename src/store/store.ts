@@ -5,6 +5,7 @@
  * transaction, made as the event arrives.
  */
 import { resolve } from "node:path";
+import { BridgeError } from "../errors.js";
 import { openDatabase, type SqliteDatabase } from "./db.js";
 
 export type SessionStatus = "idle" | "running" | "failed" | "closed";
@@ -326,6 +327,52 @@ export class BridgeStore {
 
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  /**
+   * The id of the one session `ref` names: a session id, a codex thread id,
+   * or a unique prefix of a session id. Throws NOT_FOUND when none matches,
+   * AMBIGUOUS (listing the candidates) when a prefix matches several.
+   */
+  resolveSessionId(ref: string): string {
+    const exact = this.getSession(ref) ?? this.findSessionByThread(ref);
+    if (exact) return exact.id;
+    const escaped = ref.replace(/[\\%_]/g, (c) => `\\${c}`);
+    const rows = (
+      ref === ""
+        ? []
+        : this.db
+            .prepare(`SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\' ORDER BY updated_at DESC LIMIT 6`)
+            .all(`${escaped}%`)
+    ) as Row[];
+    if (rows.length === 1) return String(rows[0]?.id);
+    if (rows.length === 0) {
+      throw new BridgeError(
+        "NOT_FOUND",
+        `no session ${ref} in ${this.path} (see \`codex-bridge sessions list\`)`,
+      );
+    }
+    const ids = rows.slice(0, 5).map((r) => String(r.id));
+    throw new BridgeError(
+      "AMBIGUOUS",
+      `${ref} matches several sessions (${ids.join(", ")}${rows.length > 5 ? ", …" : ""}): give more of the id`,
+      { details: { candidates: ids } },
+    );
+  }
+
+  /** The most recently updated session, or undefined when there is none. */
+  latestSession(): SessionRecord | undefined {
+    return this.listSessions(1)[0];
+  }
+
+  /** Deletes a session with its turns, transcript and journal (the approvals audit is kept). False when absent. */
+  deleteSession(id: string): boolean {
+    return this.db.transaction(() => {
+      for (const table of ["messages", "events", "turns"]) {
+        this.db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(id);
+      }
+      return this.db.prepare(`DELETE FROM sessions WHERE id = ?`).run(id).changes > 0;
+    })();
   }
 }
 

@@ -50,7 +50,7 @@ describe("codex-bridge CLI", () => {
     const home = dir.path;
     const r = await runCli(["doctor", "--codex-home", home], { env: { HOME: process.env.HOME ?? "" } });
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toContain("login required: run `codex login`");
+    expect(r.stdout).toContain("login required: run `npx codex login`");
     expect(r.stdout).toMatch(/ok {3}codex version {2}0\.169\.0/);
   });
 

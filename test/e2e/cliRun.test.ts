@@ -93,7 +93,7 @@ describe("codex-bridge run (real codex)", () => {
     await using c = await cliEnv([reply.execCommand("touch nope", { callId: "d1" }), reply.text("ok")]);
     const r = await runCli(["run", "try", "--approval-policy", "untrusted", "--cwd", c.cwd], { env: c.env });
     expect(r.exitCode).toBe(0);
-    expect(r.stderr).toContain("no terminal to ask on: approval requests will be declined");
+    expect(r.stderr).toContain("no terminal to ask on: approval requests are declined");
     expect(r.stderr).toContain("→ decline");
   });
 

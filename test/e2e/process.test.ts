@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
+import { describe, expect, it, vi } from "vitest";
 import { AppServerProcess } from "../../src/codex/process.js";
 import { BridgeError } from "../../src/errors.js";
 import { functionCallOutputs, item, reply, respond } from "../../src/testing/index.js";
 import { launchCodex, textInput } from "../harness/launch.js";
-import { isAlive, trackPid } from "../harness/tracking.js";
+import { isAlive, tempDir, trackPid } from "../harness/tracking.js";
 
 function childEnv(pid: number): Map<string, string> {
   const raw = readFileSync(`/proc/${pid}/environ`, "utf8");
@@ -110,5 +112,43 @@ describe("the codex process (real codex)", () => {
     // Two grace periods passed first: one after ending stdin, one after SIGTERM.
     expect(Date.now() - started).toBeGreaterThanOrEqual(2 * 300 - 20);
     expect(isAlive(proc.pid)).toBe(false);
+  });
+});
+
+describe("the codex process group (real codex)", () => {
+  const pgid = (pid: number) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+  };
+
+  it.runIf(process.platform === "linux")(
+    "runs codex in its own process group, so a terminal's Ctrl-C reaches only the bridge",
+    async () => {
+      await using codex = await launchCodex({ script: [] });
+      const pid = codex.client.process.pid;
+      expect(pgid(pid)).toBe(pid);
+      expect(pgid(pid)).not.toBe(pgid(process.pid));
+    },
+  );
+
+  it.each(["SIGKILL", "exit"] as const)("codex still ends when its host ends (%s)", async (how) => {
+    await using home = tempDir("codex-bridge-hostdeath-");
+    const processJs = fileURLToPath(new URL("../../dist/codex/process.js", import.meta.url));
+    const script = `
+      const { AppServerProcess } = await import(${JSON.stringify(processJs)});
+      const p = await AppServerProcess.spawn({ codexHome: ${JSON.stringify(home.path)}, cwd: ${JSON.stringify(home.path)} });
+      console.log(p.pid);
+      ${how === "exit" ? "setTimeout(() => process.exit(3), 300);" : "setInterval(() => {}, 1000);"}
+    `;
+    const host = execa(process.execPath, ["--input-type=module", "-e", script], { reject: false });
+    let codexPid = 0;
+    host.stdout?.on("data", (chunk: Buffer) => {
+      codexPid ||= Number(String(chunk).trim());
+    });
+    await vi.waitFor(() => expect(codexPid).toBeGreaterThan(0), { timeout: 30_000, interval: 50 });
+    trackPid(codexPid);
+    if (how === "SIGKILL") host.kill("SIGKILL");
+    await host;
+    await vi.waitFor(() => expect(isAlive(codexPid)).toBe(false), { timeout: 30_000, interval: 100 });
   });
 });

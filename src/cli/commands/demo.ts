@@ -15,6 +15,8 @@ import {
 import { type Output, setExitCode } from "../output.js";
 import { terminalApprover } from "../prompt.js";
 import { HumanRenderer } from "../render.js";
+import { styleFor } from "../style.js";
+import { USAGE_EXIT } from "../usage.js";
 
 export function registerDemo(program: Command, out: Output): void {
   program
@@ -22,7 +24,10 @@ export function registerDemo(program: Command, out: Output): void {
     .description(
       "prove the installation offline: real codex, a scripted model on 127.0.0.1, no account needed",
     )
-    .option("--interactive", "ask me to approve (default: approvals are accepted automatically)")
+    .option(
+      "--interactive",
+      "ask me to approve, at the terminal (default: approvals are accepted automatically)",
+    )
     .option("--keep", "keep the demo's temporary directory and print its path")
     .addHelpText(
       "after",
@@ -30,9 +35,15 @@ export function registerDemo(program: Command, out: Output): void {
 The demo runs the real codex binary against a model scripted by codex-bridge
 (its own temporary CODEX_HOME; your ~/.codex is not touched): codex runs a
 command that needs approval, creates ${DEMO_FILE} with a patch, and answers.
-Exit status: 0 when all of that happened, 1 otherwise.`,
+Exit status: 0 when all of that happened, 1 otherwise, 2 on usage errors
+(--interactive without a terminal).`,
     )
     .action(async (flags: { interactive?: boolean; keep?: boolean }) => {
+      if (flags.interactive && process.stdin.isTTY !== true) {
+        out.stderr("codex-bridge demo: --interactive needs a terminal to ask on (stdin is not a TTY)\n");
+        setExitCode(USAGE_EXIT);
+        return;
+      }
       setExitCode(await runDemo(out, flags));
     });
 }
@@ -54,7 +65,7 @@ async function runDemo(out: Output, flags: { interactive?: boolean; keep?: boole
       sandbox: "workspace-write",
       approvals: interactive ? { policy: "ask", onRequest: terminalApprover() } : { policy: "accept" },
     });
-    const renderer = new HumanRenderer(out);
+    const renderer = new HumanRenderer(out, { style: styleFor(process.stderr) });
     const { events, result } = session.runStreamed("Show me that codex-bridge works.");
     let approvals = 0;
     for await (const e of events) {

@@ -77,7 +77,7 @@ function describeAccount(a: DoctorReport["account"]): string {
     case "other":
       return `logged in (${a.type})`;
     case "login-required":
-      return "login required: run `codex login`";
+      return "login required: run `npx codex login`";
     case "not-required":
       return "no OpenAI login needed for the configured model provider";
     default:

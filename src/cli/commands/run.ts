@@ -1,15 +1,17 @@
-import { readFileSync } from "node:fs";
-import { type Command, InvalidArgumentError, Option } from "commander";
-import type { ApprovalOptions } from "../../codex/approvals.js";
-import { CodexBridge } from "../../codex/bridge.js";
-import type { Session, SessionOptions } from "../../codex/session.js";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { type Command, Option } from "commander";
+import { BridgeError } from "../../errors.js";
+import type { TomlValue } from "../../util/toml.js";
 import { type Output, setExitCode } from "../output.js";
-import { terminalApprover } from "../prompt.js";
-import { HumanRenderer, jsonEvent, jsonResult } from "../render.js";
+import { type RunFlags, runTurn } from "../runTurn.js";
+import { openStore } from "../storeAccess.js";
+import { configOverride, existingDirectory, seconds, USAGE_EXIT, UsageError } from "../usage.js";
 
-interface RunFlags {
+interface Flags {
   cwd?: string;
   session?: string;
+  last?: boolean;
   approval: "ask" | "accept" | "decline";
   approvalPolicy?: "untrusted" | "on-request" | "never";
   model?: string;
@@ -17,9 +19,9 @@ interface RunFlags {
   json?: boolean;
   timeout?: number;
   codexHome?: string;
+  outputLastMessage?: string;
+  config?: Record<string, TomlValue>;
 }
-
-const EXIT = { completed: 0, failed: 1, interrupted: 130 } as const;
 
 export function registerRun(program: Command, out: Output): void {
   program
@@ -27,16 +29,20 @@ export function registerRun(program: Command, out: Output): void {
     .description("run one codex turn and stream it (the prompt comes from stdin when not given)")
     .argument("[prompt]", "what to ask codex")
     .option("--cwd <dir>", "working directory of the session (default: the current directory)")
-    .option("--session <id>", "continue a stored session (its id is printed after every run)")
+    .option(
+      "--session <id>",
+      "continue a stored session: its id (or a unique prefix) or codex thread id, printed after every run",
+    )
+    .option("--last", "continue the most recent session")
     .addOption(
-      new Option("--approval <mode>", "how codex-bridge answers codex's approval requests")
+      new Option("--approval <mode>", "how codex-bridge answers the approval requests codex sends")
         .choices(["ask", "accept", "decline"])
         .default("ask"),
     )
     .addOption(
       new Option(
         "--approval-policy <policy>",
-        "when codex asks for approval (default: your codex config)",
+        "when codex asks for approval at all (default: approval_policy of your codex config)",
       ).choices(["untrusted", "on-request", "never"]),
     )
     .option("--model <model>", "model to use (default: your codex config)")
@@ -47,85 +53,101 @@ export function registerRun(program: Command, out: Output): void {
         "danger-full-access",
       ]),
     )
+    .option(
+      "-c, --config <key=value>",
+      "override a codex config value (TOML, else a string); repeatable",
+      configOverride,
+    )
+    .option("-o, --output-last-message <file>", "also write the last message of the answer to this file")
     .option("--json", "print one JSON object per event, the last one the turn result")
-    .option("--timeout <seconds>", "fail the turn after this many seconds (approval waits excluded)", seconds)
+    .option(
+      "--timeout <seconds>",
+      "interrupt the turn after this many seconds, time spent waiting on approvals excluded (default: 600)",
+      seconds,
+    )
     .option("--codex-home <dir>", "CODEX_HOME for codex (default: $CODEX_HOME or ~/.codex)")
     .addHelpText(
       "after",
       `
---approval ask prompts at the terminal (accept once / for the session / decline);
-without a terminal it declines and says so.
-Exit status: 0 completed, 1 failed, 130 interrupted, 2 usage error.
-Ctrl-C interrupts the turn; a second Ctrl-C exits at once.`,
+Approvals: --approval answers the requests codex sends; it cannot stop what
+codex does without asking. Whether codex asks is its approval policy
+(--approval-policy, else approval_policy in config.toml): "untrusted" asks
+before every command not known to be read-only; "on-request" asks only when a
+command needs to leave the sandbox, so what the sandbox allows runs unasked;
+"never" never asks. codex-bridge warns when --approval decline or ask is given
+under "on-request" or "never".
+--approval ask prompts at the terminal: [a] once, [s] for the rest of the
+session (where codex offers it), [p] a permanent rule in
+$CODEX_HOME/rules/default.rules (where codex proposes one), [d] decline.
+Ctrl-C at the prompt declines the request and stops the turn. Without a
+terminal, requests are declined and the first one says so.
+
+Ctrl-C interrupts the turn (the partial answer is kept, continue it with
+--session); a second Ctrl-C exits at once. If stdout's reader goes away
+(\`| head -1\`), the turn is interrupted and the exit status is 141.
+Before the first turn, codex's login is checked: no login where the model
+provider needs one fails at once ("run \`npx codex login\`").
+Exit status: 0 completed, 1 failed (or not logged in), 2 usage error,
+130 interrupted, 141 stdout closed.`,
     )
-    .action(async (prompt: string | undefined, flags: RunFlags) => {
-      const text = prompt ?? readPromptFromStdin();
-      if (!text || text.trim() === "") {
-        out.stderr("codex-bridge run: no prompt: give one as an argument or on stdin\n");
-        setExitCode(2);
-        return;
+    .action(async (prompt: string | undefined, flags: Flags, command: Command) => {
+      try {
+        const resolved = validate(prompt, flags, command.getOptionValueSource("approval") === "cli");
+        setExitCode(await runTurn(resolved, out));
+      } catch (err) {
+        if (!(err instanceof UsageError)) throw err;
+        out.stderr(`codex-bridge run: ${err.message}\n`);
+        setExitCode(USAGE_EXIT);
       }
-      setExitCode(await runOnce(text, flags, out));
     });
 }
 
-async function runOnce(prompt: string, flags: RunFlags, out: Output): Promise<number> {
-  const interactive = process.stdin.isTTY === true && !flags.json;
-  const approvals: ApprovalOptions =
-    flags.approval === "ask"
-      ? interactive
-        ? { policy: "ask", onRequest: terminalApprover() }
-        : { policy: "decline" }
-      : { policy: flags.approval };
-  if (flags.approval === "ask" && !interactive) {
-    out.stderr(
-      "codex-bridge: no terminal to ask on: approval requests will be declined (use --approval accept to allow)\n",
-    );
+/** Everything that can be checked before codex starts or anything is stored. */
+function validate(prompt: string | undefined, flags: Flags, approvalExplicit: boolean): RunFlags {
+  const cwd = flags.cwd === undefined ? process.cwd() : existingDirectory("--cwd", flags.cwd);
+  if (flags.session !== undefined && flags.last) throw new UsageError("give --session or --last, not both");
+  const output = flags.outputLastMessage;
+  if (output !== undefined) {
+    const dir = dirname(resolve(output));
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new UsageError(`--output-last-message ${output}: no such directory ${dir}`);
   }
-  const bridge = new CodexBridge({
-    ...(flags.codexHome ? { codexHome: flags.codexHome } : {}),
-    ...(flags.cwd ? { cwd: flags.cwd } : {}),
-  });
-  const options: SessionOptions = {
-    cwd: flags.cwd ?? process.cwd(),
-    approvals,
-    ...(flags.model ? { model: flags.model } : {}),
+  if (flags.codexHome !== undefined) existingDirectory("--codex-home", flags.codexHome);
+  const text = prompt ?? readPromptFromStdin();
+  if (!text || text.trim() === "") throw new UsageError("no prompt: give one as an argument or on stdin");
+  const sessionId = flags.session !== undefined || flags.last ? resolveSession(flags) : undefined;
+  return {
+    prompt: text,
+    cwd,
+    cwdGiven: flags.cwd !== undefined,
+    ...(sessionId ? { sessionId } : {}),
+    approval: flags.approval,
+    approvalExplicit,
     ...(flags.approvalPolicy ? { approvalPolicy: flags.approvalPolicy } : {}),
+    ...(flags.model ? { model: flags.model } : {}),
     ...(flags.sandbox ? { sandbox: flags.sandbox } : {}),
-    ...(flags.timeout ? { watchdog: { turnTimeoutMs: flags.timeout * 1000 } } : {}),
+    json: flags.json === true,
+    ...(flags.timeout ? { timeoutSeconds: flags.timeout } : {}),
+    ...(flags.codexHome ? { codexHome: flags.codexHome } : {}),
+    ...(output ? { outputLastMessage: resolve(output) } : {}),
+    ...(flags.config ? { config: flags.config } : {}),
   };
-  let sigints = 0;
-  let session: Session | undefined;
-  const onSigint = () => {
-    sigints++;
-    if (sigints === 1 && session) {
-      out.stderr("\ninterrupting… (Ctrl-C again to quit)\n");
-      void session.interrupt();
-    } else {
-      void bridge.close().finally(() => process.exit(130));
-    }
-  };
-  process.on("SIGINT", onSigint);
+}
+
+/** The stored session --session or --last names; unknown ids are refused before anything is stored. */
+function resolveSession(flags: Flags): string {
+  using store = openStore();
+  if (flags.last) {
+    const latest = store.latestSession();
+    if (!latest) throw new UsageError("--last: there is no session yet: start one without --last");
+    return latest.id;
+  }
   try {
-    session = flags.session
-      ? await bridge.resumeSession(flags.session, options)
-      : await bridge.startSession(options);
-    const renderer = new HumanRenderer(out);
-    const { events, result } = session.runStreamed(prompt);
-    for await (const event of events) {
-      if (flags.json) out.stdout(jsonEvent(event));
-      else renderer.event(event);
-    }
-    const final = await result;
-    if (flags.json) out.stdout(jsonResult(final));
-    else renderer.result(final);
-    return EXIT[final.status];
+    return store.resolveSessionId(flags.session ?? "");
   } catch (err) {
-    out.stderr(`codex-bridge run: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
-  } finally {
-    process.off("SIGINT", onSigint);
-    await bridge.close();
+    if (err instanceof BridgeError && (err.code === "NOT_FOUND" || err.code === "AMBIGUOUS"))
+      throw new UsageError(`--session: ${err.message}`);
+    throw err;
   }
 }
 
@@ -136,11 +158,4 @@ function readPromptFromStdin(): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new InvalidArgumentError(`expected seconds > 0, got ${JSON.stringify(value)}`);
-  return n;
 }

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { type CodexBinary, resolveCodexBinary } from "../../codex/binary.js";
 import { migrate, type MigrateResult } from "../../migration/apply.js";
-import { bridgeConfigPath } from "../../paths.js";
+import { bridgeConfigPath, bridgeHome } from "../../paths.js";
 import {
   parseRuntimeSetting,
   type RuntimeSetting,
@@ -9,6 +9,7 @@ import {
   writeRuntimeSetting,
 } from "../../runtime/setting.js";
 import { type Output, setExitCode } from "../output.js";
+import { ensureDirectory } from "../storeAccess.js";
 
 interface RuntimeFlags {
   json?: boolean;
@@ -56,6 +57,8 @@ Exit status: 0 done, 1 refused, 2 usage error.`,
         setExitCode(2);
         return;
       }
+      // Created level by level first: a recursive mkdir spins for ever on some paths (e.g. under /proc).
+      ensureDirectory(bridgeHome());
       setExitCode(target === "codex_app_server" ? await enable(out, flags) : await disable(out, flags));
     });
 }

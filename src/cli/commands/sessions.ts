@@ -1,20 +1,26 @@
 import type { Command } from "commander";
 import type { TranscriptMessage } from "../../codex/transcript.js";
-import { defaultStorePath } from "../../store/db.js";
-import { BridgeStore } from "../../store/store.js";
+import { BridgeError } from "../../errors.js";
+import type { BridgeStore } from "../../store/store.js";
 import { type Output, setExitCode } from "../output.js";
+import { openStore } from "../storeAccess.js";
+import { positiveInteger } from "../usage.js";
 
 export function registerSessions(program: Command, out: Output): void {
   const sessions = program
     .command("sessions")
-    .description("stored sessions and their transcripts ($CODEX_BRIDGE_HOME/bridge.db)");
+    .description("stored sessions and their transcripts ($CODEX_BRIDGE_HOME/bridge.db)")
+    .addHelpText(
+      "after",
+      "\nA session can be named by its id, a unique prefix of it, or its codex thread id.\nExit status: 0 done, 1 no such session (or a store error), 2 usage error.",
+    );
   sessions
     .command("list")
     .description("list stored sessions, most recent first")
     .option("--json", "print a JSON array")
-    .option("--limit <n>", "how many", (v) => Number.parseInt(v, 10), 50)
+    .option("--limit <n>", "how many, a whole number >= 1 (default: 50)", positiveInteger, 50)
     .action((flags: { json?: boolean; limit: number }) => {
-      using store = BridgeStore.open(defaultStorePath());
+      using store = openStore();
       const list = store.listSessions(flags.limit);
       if (flags.json) {
         out.stdout(`${JSON.stringify(list, null, 2)}\n`);
@@ -34,16 +40,13 @@ export function registerSessions(program: Command, out: Output): void {
   sessions
     .command("show")
     .description("show one session: its turns and transcript")
-    .argument("<id>", "session id (or codex thread id)")
+    .argument("<id>", "session id, a unique prefix of it, or the codex thread id")
     .option("--json", "print {session, turns, messages} as JSON")
     .action((id: string, flags: { json?: boolean }) => {
-      using store = BridgeStore.open(defaultStorePath());
-      const session = store.getSession(id) ?? store.findSessionByThread(id);
-      if (!session) {
-        out.stderr(`codex-bridge sessions show: no session ${id} in ${store.path}\n`);
-        setExitCode(1);
-        return;
-      }
+      using store = openStore();
+      const sessionId = resolve(store, id, "show", out);
+      const session = sessionId ? store.getSession(sessionId) : undefined;
+      if (!session) return;
       const turns = store.listTurns(session.id);
       const messages = store.listMessages<TranscriptMessage>(session.id).map((m) => m.message);
       if (flags.json) {
@@ -55,6 +58,48 @@ export function registerSessions(program: Command, out: Output): void {
       );
       for (const m of messages) out.stdout(`${formatMessage(m)}\n`);
     });
+  sessions
+    .command("rm")
+    .description("delete sessions with their turns, transcripts and journals (the approvals audit is kept)")
+    .argument("<id...>", "session ids, unique prefixes or codex thread ids")
+    .option("--force", "also delete a session marked running")
+    .addHelpText(
+      "after",
+      "\nThe codex thread itself (in $CODEX_HOME/sessions) is not touched.\nExit status: 0 all deleted, 1 one of them was not found or is running, 2 usage error.",
+    )
+    .action((ids: string[], flags: { force?: boolean }) => {
+      using store = openStore();
+      let failed = false;
+      for (const id of ids) {
+        const sessionId = resolve(store, id, "rm", out);
+        const session = sessionId ? store.getSession(sessionId) : undefined;
+        if (!session) {
+          failed = true;
+          continue;
+        }
+        if (session.status === "running" && !flags.force) {
+          out.stderr(
+            `codex-bridge sessions rm: ${session.id} is running (another process may be using it): use --force to delete it anyway\n`,
+          );
+          failed = true;
+          continue;
+        }
+        store.deleteSession(session.id);
+        out.stdout(`deleted ${session.id}\n`);
+      }
+      if (failed) setExitCode(1);
+    });
+}
+
+function resolve(store: BridgeStore, ref: string, command: string, out: Output): string | undefined {
+  try {
+    return store.resolveSessionId(ref);
+  } catch (err) {
+    if (!(err instanceof BridgeError) || (err.code !== "NOT_FOUND" && err.code !== "AMBIGUOUS")) throw err;
+    out.stderr(`codex-bridge sessions ${command}: ${err.message}\n`);
+    setExitCode(1);
+    return undefined;
+  }
 }
 
 function formatMessage(m: TranscriptMessage): string {
