@@ -46,8 +46,17 @@ export function project(
   switch (notification.method) {
     case "item/started": {
       const item = asItem(params.item);
-      if (!item || !TOOL_TYPES.has(item.type)) return { state, messages: [] };
+      if (!item || !(TOOL_TYPES.has(item.type) || item.type === "agentMessage"))
+        return { state, messages: [] };
       return { state: { ...state, open: { ...state.open, [item.id]: item } }, messages: [] };
+    }
+    case "item/agentMessage/delta": {
+      // Kept so that an answer cut short (an interrupt, a dead process) is stored as far as it got.
+      const itemId = params.itemId;
+      const open = typeof itemId === "string" ? state.open[itemId] : undefined;
+      if (!open || typeof itemId !== "string") return { state, messages: [] };
+      const text = `${typeof open.text === "string" ? open.text : ""}${typeof params.delta === "string" ? params.delta : ""}`;
+      return { state: { ...state, open: { ...state.open, [itemId]: { ...open, text } } }, messages: [] };
     }
     case "item/completed": {
       const item = asItem(params.item);
@@ -62,6 +71,8 @@ export function project(
       let next: ProjectorState = { reasoning: state.reasoning, open: {} };
       const messages: ProjectedMessage[] = [];
       for (const item of Object.values(state.open)) {
+        // An answer that never completed keeps what was streamed; one with nothing streamed is dropped.
+        if (item.type === "agentMessage" && !(typeof item.text === "string" && item.text !== "")) continue;
         const closed = projectItem(next, { ...item, status: "interrupted" }, endTurnId, options);
         next = closed.state;
         messages.push(...closed.messages);

@@ -248,6 +248,7 @@ class Turn implements RunningTurn {
       }
       case "item/agentMessage/delta":
         this.#watchdog.activity(false);
+        this.#project(raw);
         this.#emit({ type: "text.delta", itemId: text(p.itemId), delta: text(p.delta), raw });
         return;
       case "item/reasoning/summaryTextDelta":
