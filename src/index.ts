@@ -33,6 +33,7 @@ export type {
   TurnResult,
   TurnStatus,
 } from "./codex/events.js";
+export type { AccountState } from "./codex/account.js";
 export type { Item, ProjectorOptions } from "./codex/projector.js";
 export type { ProjectedMessage, TranscriptMessage, TranscriptToolCall } from "./codex/transcript.js";
 export type {

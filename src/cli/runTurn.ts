@@ -3,7 +3,6 @@
 // interrupt, exit 141), the login check before the first turn, and the
 // warning when codex's approval policy means --approval cannot stop anything.
 import { writeFileSync } from "node:fs";
-import { assertLoggedIn } from "../codex/account.js";
 import type { ApprovalOptions } from "../codex/approvals.js";
 import { CodexBridge } from "../codex/bridge.js";
 import type { CodexClient } from "../codex/client.js";
@@ -84,8 +83,8 @@ export async function runTurn(flags: RunFlags, out: Output): Promise<number> {
   const offClosed = onStdoutClosed(() => stop("epipe"));
   try {
     status.show("starting codex");
+    await bridge.checkAccount();
     const { client } = await bridge.client();
-    await assertLoggedIn(client);
     await warnIfApprovalsCannotStop(client, flags, out, style.yellow, () => status.clear());
     session = flags.sessionId
       ? await bridge.resumeSession(flags.sessionId, options)

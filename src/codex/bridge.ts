@@ -16,6 +16,7 @@ import {
   toolServerCommand,
   toolServerIdentityEnv,
 } from "../toolServerSpec.js";
+import { type AccountState, assertLoggedIn } from "./account.js";
 import { APPROVAL_METHODS, type ApprovalMethod, parseApprovalRequest } from "./approvalRequests.js";
 import { ApprovalBroker, type ApprovalOptions, auditRecord } from "./approvals.js";
 import { CodexClient, type CodexClientOptions } from "./client.js";
@@ -229,6 +230,17 @@ export class CodexBridge {
       );
     }
     return session;
+  }
+
+  /**
+   * Asks codex whether it can reach its model: throws `AUTH_REQUIRED`
+   * ("run `npx codex login`") when the configured provider needs an OpenAI
+   * login and codex has none — before a turn that would otherwise retry for
+   * minutes. Resolves with the account. Starts the app-server if needed.
+   */
+  async checkAccount(): Promise<AccountState> {
+    const { client } = await this.client();
+    return assertLoggedIn(client);
   }
 
   /** A live session of this bridge. */
