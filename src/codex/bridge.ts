@@ -214,12 +214,13 @@ export class CodexBridge {
       );
     }
     const session = new Session(this, { ...(record ? { id: record.id } : {}), threadId, options: merged });
-    if (!record) this.#record(session, threadId, merged);
     this.#sessions.set(session.id, session);
     try {
       await session.ensureThread();
     } catch (err) {
+      // Nothing of a failed resume stays behind: no live session, no stored one.
       this.#sessions.delete(session.id);
+      if (this.#byThread.get(threadId) === session) this.#byThread.delete(threadId);
       // Keep what went wrong (no codex binary, a dead process, a timeout …); codex refusing the thread id
       // (a JSON-RPC error) means there is no such thread.
       if (err instanceof BridgeError) throw err;
@@ -229,6 +230,7 @@ export class CodexBridge {
         { cause: err },
       );
     }
+    if (!record) this.#record(session, threadId, merged);
     return session;
   }
 

@@ -120,5 +120,16 @@ describe("crashes and restarts on the real codex", () => {
     await expect(f.bridge.resumeSession("no-such-thread")).rejects.toThrow(
       /cannot resume thread no-such-thread/,
     );
+    await expect(f.bridge.resumeSession("no-such-thread")).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("keeps the cause's own code when resuming fails for another reason", async () => {
+    await using f = await launchBridge([reply.text("stored")]);
+    const first = await f.bridge.startSession({ cwd: f.workdir });
+    await first.run("remember me");
+    await f.bridge.close();
+    // No codex binary where the restarted host looks: that is the problem to report, not the session.
+    const restarted = f.restart({ codexBin: "/nonexistent/codex" });
+    await expect(restarted.resumeSession(first.id)).rejects.toMatchObject({ code: "CODEX_NOT_FOUND" });
   });
 });
