@@ -8,7 +8,9 @@
 import { resolve } from "node:path";
 import { BridgeError } from "../errors.js";
 import { defaultStorePath } from "../store/db.js";
+import { type JournalOptions, validateJournalOptions } from "../store/journalCap.js";
 import { BridgeStore } from "../store/store.js";
+import { redactValue, withoutRedacted } from "../util/redact.js";
 import {
   BUILTIN_READ_ONLY_TOOLS,
   DEFAULT_AUTO_APPROVED_TOOLS,
@@ -50,6 +52,12 @@ export interface CodexBridgeOptions extends Pick<
   interruptGraceMs?: number;
   /** Largest tool output kept in a transcript message. Default 32000 characters. */
   maxOutputChars?: number;
+  /**
+   * What the journal keeps: command output per item up to `maxOutputChars`
+   * (default: the transcript's cap), entries for `retainDays` (default 30,
+   * pruned when the bridge opens its store; `Infinity` keeps all).
+   */
+  journal?: JournalOptions;
   /**
    * The bridge's own MCP tool server (session search, memory, host tools),
    * given to every thread with that session's identity. `false` leaves it
@@ -103,6 +111,7 @@ export class CodexBridge implements SessionHost {
         `maxOutputChars must be a whole number of characters >= 200, got ${String(options.maxOutputChars)}`,
       );
     }
+    if (options.journal) validateJournalOptions(options.journal);
     this.projector = options.maxOutputChars === undefined ? {} : { maxOutputChars: options.maxOutputChars };
     this.#ownsStore = !(options.store instanceof BridgeStore);
     if (options.store instanceof BridgeStore) this.#store = options.store;
@@ -130,7 +139,11 @@ export class CodexBridge implements SessionHost {
   get store(): BridgeStore | null {
     if (this.#store === undefined) {
       const option = this.#options.store;
-      this.#store = BridgeStore.open(typeof option === "string" ? option : defaultStorePath());
+      const journal = { maxOutputChars: this.#options.maxOutputChars, ...this.#options.journal };
+      this.#store = BridgeStore.open(typeof option === "string" ? option : defaultStorePath(), { journal });
+      this.#store.pruneJournal();
+    } else if (this.#store && this.#options.journal) {
+      this.#store.journalOptions = this.#options.journal;
     }
     return this.#store;
   }
@@ -162,7 +175,8 @@ export class CodexBridge implements SessionHost {
     if (live) return live;
     const store = this.store;
     const record = store?.getSession(idOrThreadId) ?? store?.findSessionByThread(idOrThreadId);
-    const stored = (record?.options ?? {}) as SessionOptions;
+    // Secrets were redacted when stored: what is left out must be given again in `options`.
+    const stored = withoutRedacted(record?.options ?? {}) as SessionOptions;
     const merged = this.#withDefaults({ ...stored, ...options });
     const threadId = record ? record.threadId : idOrThreadId;
     if (!threadId) {
@@ -348,7 +362,7 @@ export class CodexBridge implements SessionHost {
   }
 }
 
-/** The part of the options that can be stored and restored (no callbacks). */
+/** The part of the options that can be stored and restored (no callbacks), secrets redacted. */
 function storableOptions(o: SessionOptions): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of [
@@ -363,5 +377,5 @@ function storableOptions(o: SessionOptions): Record<string, unknown> {
   ] as const) {
     if (o[key] !== undefined) out[key] = o[key];
   }
-  return out;
+  return redactValue(out) as Record<string, unknown>;
 }

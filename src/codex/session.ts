@@ -345,9 +345,10 @@ export class Session {
   #emit(event: SessionEvent): void {
     const store = this.#host.store;
     if (store && event.type !== "notification") {
-      // The journal keeps the normalized event; the raw notification stays out (it would double the size).
+      // The journal keeps the normalized event; the raw notification stays out (it would double the size),
+      // and command output is capped as in the transcript (journalEvent).
       const { raw: _raw, ...payload } = event;
-      store.appendEvent(this.id, event.turnId, event.type, payload);
+      store.journalEvent(this.id, event.turnId, event.type, payload);
     }
     for (const listener of this.#listeners) {
       try {

@@ -6,6 +6,7 @@
  * payloads and in a `turn.completed` result's items keeps its head and tail.
  * Live subscribers still get every byte; only the stored copy is capped.
  */
+import { BridgeError } from "../errors.js";
 
 /** Default cap of command output kept in the journal, per item: the transcript's cap. */
 export const DEFAULT_JOURNAL_MAX_OUTPUT_CHARS = 32_000;
@@ -22,6 +23,24 @@ export interface JournalOptions {
    * approvals audit are never pruned. Default 30.
    */
   retainDays?: number;
+}
+
+/** Throws `INVALID_OPTION` naming the option when `options` is not a valid {@link JournalOptions}. */
+export function validateJournalOptions(options: JournalOptions): JournalOptions {
+  const { maxOutputChars: max, retainDays: days } = options;
+  if (max !== undefined && !(Number.isInteger(max) && max >= 200)) {
+    throw new BridgeError(
+      "INVALID_OPTION",
+      `journal.maxOutputChars must be a whole number of characters >= 200, got ${String(max)}`,
+    );
+  }
+  if (days !== undefined && !(typeof days === "number" && days > 0)) {
+    throw new BridgeError(
+      "INVALID_OPTION",
+      `journal.retainDays must be a number of days > 0 (Infinity keeps everything), got ${String(days)}`,
+    );
+  }
+  return options;
 }
 
 /** Keeps the head and tail of long text with an explicit marker in between. */

@@ -7,7 +7,12 @@
  */
 import { resolve } from "node:path";
 import { openDatabase, type SqliteDatabase } from "./db.js";
-import { DEFAULT_JOURNAL_RETAIN_DAYS, JournalCapper, type JournalOptions } from "./journalCap.js";
+import {
+  DEFAULT_JOURNAL_RETAIN_DAYS,
+  JournalCapper,
+  type JournalOptions,
+  validateJournalOptions,
+} from "./journalCap.js";
 import {
   type ApprovalRecord,
   type JournalEntry,
@@ -70,11 +75,8 @@ export class BridgeStore {
    * 0700 folder), then marks the turns whose process is gone interrupted.
    */
   static open(path: string, options: StoreOpenOptions = {}): BridgeStore {
-    const store = new BridgeStore(
-      openDatabase(path),
-      path === ":memory:" ? path : resolve(path),
-      options.journal ?? {},
-    );
+    const journal = validateJournalOptions(options.journal ?? {});
+    const store = new BridgeStore(openDatabase(path), path === ":memory:" ? path : resolve(path), journal);
     if (options.reconcile !== false) {
       try {
         store.interruptOrphanedTurns();
@@ -92,7 +94,7 @@ export class BridgeStore {
   }
 
   set journalOptions(options: JournalOptions) {
-    this.#journal = options;
+    this.#journal = validateJournalOptions(options);
     this.#capper = new JournalCapper(options.maxOutputChars);
   }
 
