@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BridgeError } from "../../src/errors.js";
+import { writeMemory } from "../../src/store/knowledge.js";
 import { BridgeStore } from "../../src/store/store.js";
 
 const mountPoint = mkdtempSync(join(tmpdir(), "codex-bridge-fulldisk-"));
@@ -79,6 +80,11 @@ describe("the store on a full disk", () => {
       expect(new Set(acked).size).toBe(acked.length);
       // A turn cannot start either: startTurn throws rather than returning an index for no row.
       expect(() => store.startTurn("s", "input")).toThrow(BridgeError);
+
+      // The memory store (written by the tool server on the same file) says the same.
+      expect(() => writeMemory(store.db, { key: "k", content: "m".repeat(20_000) })).toThrow(
+        expect.objectContaining({ code: "STORE_FAILED", message: expect.stringContaining(path) }),
+      );
 
       rmSync(filler);
       const next = store.appendEvent("s", null, "after", payload);
