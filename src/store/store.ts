@@ -59,6 +59,7 @@ export class BridgeStore {
   readonly db: SqliteDatabase;
   readonly path: string;
   readonly #stmts;
+  readonly #transaction: (fn: () => unknown) => unknown;
   #capper: JournalCapper;
   #journal: JournalOptions;
 
@@ -66,6 +67,8 @@ export class BridgeStore {
     this.db = db;
     this.path = path;
     this.#stmts = statements(db);
+    // One wrapper, made once: its COMMIT throws when the write is not stored.
+    this.#transaction = db.transaction((fn: () => unknown) => fn());
     this.#journal = journal;
     this.#capper = new JournalCapper(journal.maxOutputChars);
   }
@@ -366,7 +369,7 @@ export class BridgeStore {
   }
 
   #write<T>(what: string, fn: () => T): T {
-    return guarded(what, this.path, () => this.db.transaction(fn)());
+    return guarded(what, this.path, () => this.#transaction(fn) as T);
   }
 
   #read<T>(what: string, fn: () => T): T {
