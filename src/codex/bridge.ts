@@ -140,8 +140,10 @@ export class CodexBridge implements SessionHost {
     if (this.#store === undefined) {
       const option = this.#options.store;
       const journal = { maxOutputChars: this.#options.maxOutputChars, ...this.#options.journal };
-      this.#store = BridgeStore.open(typeof option === "string" ? option : defaultStorePath(), { journal });
-      this.#store.pruneJournal();
+      this.#store = BridgeStore.open(typeof option === "string" ? option : defaultStorePath(), {
+        journal,
+        prune: true,
+      });
     } else if (this.#store && this.#options.journal) {
       this.#store.journalOptions = this.#options.journal;
     }

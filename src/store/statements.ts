@@ -40,6 +40,7 @@ const SQL = {
                @turnId, @type, @payload, @now)
        RETURNING seq`,
   readEvents: `SELECT * FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+  anyEventBefore: `SELECT 1 FROM events WHERE created_at < @before LIMIT 1`,
   // Each session's newest entry stays, so MAX(seq) + 1 never hands out a number twice.
   pruneEvents: `DELETE FROM events WHERE rowid IN (
          SELECT e.rowid FROM events e WHERE e.created_at < @before
@@ -54,9 +55,10 @@ const SQL = {
 
 type Statement = Database.Statement<unknown[]>;
 
+/** The prepared statements, by name. */
+export type Statements = { [K in keyof typeof SQL]: Statement };
+
 /** Every statement of the store, prepared on `db`. */
-export function statements(db: SqliteDatabase): { [K in keyof typeof SQL]: Statement } {
-  return Object.fromEntries(Object.entries(SQL).map(([k, sql]) => [k, db.prepare(sql)])) as {
-    [K in keyof typeof SQL]: Statement;
-  };
+export function statements(db: SqliteDatabase): Statements {
+  return Object.fromEntries(Object.entries(SQL).map(([k, sql]) => [k, db.prepare(sql)])) as Statements;
 }

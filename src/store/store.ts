@@ -6,6 +6,7 @@
  * (`STORE_FAILED`, or `LOCKED` when another process holds the lock).
  */
 import { resolve } from "node:path";
+import { isBridgeError } from "../errors.js";
 import { openDatabase, type SqliteDatabase } from "./db.js";
 import {
   DEFAULT_JOURNAL_RETAIN_DAYS,
@@ -18,7 +19,6 @@ import {
   type JournalEntry,
   json,
   type MessageRecord,
-  parse,
   type Row,
   type SessionRecord,
   type SessionStatus,
@@ -31,7 +31,8 @@ import {
   toTurn,
 } from "./records.js";
 import { guarded } from "./storeErrors.js";
-import { currentOwner, ownerState, parseOwner } from "./owner.js";
+import { interruptOrphans } from "./orphans.js";
+import { currentOwner } from "./owner.js";
 import { statements } from "./statements.js";
 
 export type {
@@ -51,6 +52,8 @@ export interface StoreOpenOptions {
   journal?: JournalOptions;
   /** Interrupt the turns whose process is gone (see `interruptOrphanedTurns`). Default true. */
   reconcile?: boolean;
+  /** Prune journal entries past `journal.retainDays` (see `pruneJournal`). Default false. */
+  prune?: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -75,18 +78,20 @@ export class BridgeStore {
 
   /**
    * Opens the store at `path` (see {@link openDatabase}: created 0600 in a
-   * 0700 folder), then marks the turns whose process is gone interrupted.
+   * 0700 folder), then marks the turns whose process is gone interrupted and,
+   * with `prune`, prunes the journal. Both are housekeeping: when the store is
+   * locked or full they are left for the next open (or the session's next
+   * turn), and the store still opens for reading.
    */
   static open(path: string, options: StoreOpenOptions = {}): BridgeStore {
     const journal = validateJournalOptions(options.journal ?? {});
     const store = new BridgeStore(openDatabase(path), path === ":memory:" ? path : resolve(path), journal);
-    if (options.reconcile !== false) {
-      try {
-        store.interruptOrphanedTurns();
-      } catch (err) {
-        store.close();
-        throw err;
-      }
+    try {
+      if (options.reconcile !== false) housekeeping(() => store.interruptOrphanedTurns());
+      if (options.prune) housekeeping(() => store.pruneJournal());
+    } catch (err) {
+      store.close();
+      throw err;
     }
     return store;
   }
@@ -150,7 +155,7 @@ export class BridgeStore {
    */
   startTurn(sessionId: string, inputText: string, now = Date.now()): number {
     return this.#write("recording a turn", () => {
-      this.#interruptOrphans(this.#stmts.runningTurnsOf.all(sessionId) as Row[], now);
+      interruptOrphans(this.#stmts, this.#stmts.runningTurnsOf.all(sessionId) as Row[], now);
       const row = this.#stmts.insertTurn.get({
         sessionId,
         inputText,
@@ -206,7 +211,7 @@ export class BridgeStore {
     const running = this.#read("reading running turns", () => this.#stmts.runningTurns.all() as Row[]);
     if (running.length === 0) return 0;
     return this.#write("interrupting the turns of exited processes", () =>
-      this.#interruptOrphans(running, now),
+      interruptOrphans(this.#stmts, running, now),
     );
   }
 
@@ -291,6 +296,9 @@ export class BridgeStore {
     const days = options.retainDays ?? this.#journal.retainDays ?? DEFAULT_JOURNAL_RETAIN_DAYS;
     const before = options.before ?? now - days * DAY_MS;
     if (!Number.isFinite(before)) return 0;
+    // Look before deleting: a DELETE takes the write lock even when nothing matches.
+    if (this.#read("reading the journal", () => this.#stmts.anyEventBefore.get({ before })) === undefined)
+      return 0;
     let deleted = 0;
     // In batches, so a big prune never holds the write lock long.
     for (;;) {
@@ -324,55 +332,20 @@ export class BridgeStore {
     this.close();
   }
 
-  #interruptOrphans(running: Row[], now: number): number {
-    let marked = 0;
-    for (const r of running) {
-      const owner = parseOwner(parse(r.owner_json));
-      if (owner && ownerState(owner) !== "gone") continue;
-      const sessionId = String(r.session_id);
-      const error = {
-        code: "BRIDGE_EXITED",
-        message: owner
-          ? `the process running this turn exited (pid ${owner.pid} on ${owner.host}) before the turn ended`
-          : "the process running this turn is unknown (recorded by an earlier codex-bridge) and presumed exited",
-      };
-      const { changes } = this.#stmts.interruptTurn.run({
-        sessionId,
-        idx: r.idx,
-        error: json(error),
-        now,
-      });
-      if (changes === 0) continue;
-      marked++;
-      const turnId = (r.turn_id as string | null) ?? null;
-      const result = {
-        status: "interrupted",
-        finalText: "",
-        messages: [],
-        items: [],
-        usage: null,
-        error,
-        sessionId,
-        threadId: (r.thread_id as string | null) ?? "",
-        turnId,
-      };
-      this.#stmts.appendEvent.get({
-        sessionId,
-        turnId,
-        type: "turn.completed",
-        payload: json({ sessionId, threadId: result.threadId, turnId, type: "turn.completed", result }),
-        now,
-      });
-      this.#stmts.settleSession.run({ id: sessionId, now });
-    }
-    return marked;
-  }
-
   #write<T>(what: string, fn: () => T): T {
     return guarded(what, this.path, () => this.#transaction(fn) as T);
   }
 
   #read<T>(what: string, fn: () => T): T {
     return guarded(what, this.path, fn);
+  }
+}
+
+/** Runs housekeeping that may wait for a later open: a locked or full store skips it. */
+function housekeeping(fn: () => unknown): void {
+  try {
+    fn();
+  } catch (err) {
+    if (!isBridgeError(err, "LOCKED") && !isBridgeError(err, "STORE_FAILED")) throw err;
   }
 }

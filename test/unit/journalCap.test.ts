@@ -1,5 +1,9 @@
 // The journal keeps command output as the transcript does: capped per item,
 // with one marker saying what was cut; live events are not touched.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { BridgeError } from "../../src/errors.js";
 import { JournalCapper, truncateOutput } from "../../src/store/journalCap.js";
@@ -112,6 +116,39 @@ describe("the store's journal", () => {
     expect(s.pruneJournal({ before: now + 1 }, now)).toBe(1);
     expect(s.readEvents("s").map((e) => e.seq)).toEqual([6]);
   });
+
+  it("prunes on open when asked (as the bridge does), and opens anyway while the store is locked", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "codex-bridge-prune-")), "bridge.db");
+    try {
+      {
+        using s = BridgeStore.open(path);
+        s.createSession({
+          id: "s",
+          threadId: null,
+          cwd: "/",
+          model: null,
+          title: null,
+          status: "idle",
+          options: {},
+        });
+        for (let i = 0; i < 3; i++) s.appendEvent("s", null, "old", i, Date.now() - 10 * 86_400_000);
+        s.appendEvent("s", null, "new", 3);
+      }
+      const holder = new Database(path);
+      holder.exec("BEGIN IMMEDIATE");
+      try {
+        using locked = BridgeStore.open(path, { journal: { retainDays: 1 }, prune: true });
+        expect(locked.readEvents("s")).toHaveLength(4);
+      } finally {
+        holder.exec("ROLLBACK");
+        holder.close();
+      }
+      using s = BridgeStore.open(path, { journal: { retainDays: 1 }, prune: true });
+      expect(s.readEvents("s").map((e) => e.type)).toEqual(["new"]);
+    } finally {
+      rmSync(dirname(path), { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it("refuses invalid journal options, naming them", () => {
     expect(() => BridgeStore.open(":memory:", { journal: { maxOutputChars: 10 } })).toThrow(

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { currentOwner, ownerState } from "../../src/store/owner.js";
 import { BridgeStore } from "../../src/store/store.js";
@@ -95,6 +96,23 @@ describe("turns of a process that is gone", () => {
     expect(store.interruptOrphanedTurns()).toBe(1);
     expect(store.getSession("s")?.status).toBe("idle");
   });
+
+  it("still opens while another process holds the write lock, and interrupts on a later open", async () => {
+    const path = join(dir, "busy.db");
+    const { child } = await startOwner(path, "s");
+    await kill(child);
+    const holder = new Database(path);
+    holder.exec("BEGIN IMMEDIATE");
+    try {
+      using store = BridgeStore.open(path);
+      expect(store.listTurns("s")[0]?.status).toBe("running");
+    } finally {
+      holder.exec("ROLLBACK");
+      holder.close();
+    }
+    using store = BridgeStore.open(path);
+    expect(store.listTurns("s")[0]?.status).toBe("interrupted");
+  }, 30_000);
 
   it("interrupts a turn whose pid now belongs to another process (pid reuse)", () => {
     const path = join(dir, "reuse.db");
