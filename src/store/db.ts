@@ -59,10 +59,31 @@ export function openDatabase(path: string): SqliteDatabase {
  */
 function preparePrivateFiles(file: string): void {
   const dir = dirname(file);
-  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (!existsSync(dir)) makeDirs(dir);
   else if (dir === resolve(bridgeHome())) tighten(dir, 0o700);
   if (!existsSync(file)) closeSync(openSync(file, "a", 0o600));
   for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) tighten(f, 0o600);
+}
+
+/**
+ * `mkdir -p` with mode 0700, one level at a time: Node's `mkdirSync(…,
+ * {recursive: true})` loops forever where the parent exists but refuses
+ * children with ENOENT (`/proc/nope`); here that error surfaces.
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d, { mode: 0o700 });
+    } catch (err) {
+      // Another process (a tool server opening the same new store) made it first.
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST" || !statSync(d).isDirectory()) throw err;
+    }
+  }
 }
 
 function tighten(path: string, mode: number): void {

@@ -2,6 +2,8 @@
 // that say what and where (STORE_FAILED, LOCKED) instead of INVALID_OPTION.
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -93,6 +95,15 @@ describe("store errors", () => {
     expect(err.code).toBe("STORE_FAILED");
     expect(err.message).toContain(path);
   });
+
+  it("a folder that cannot be made (under /proc) is STORE_FAILED at once, not an endless mkdir loop", async () => {
+    // In a child with a time limit: the old mkdirSync(…, {recursive: true}) spins forever, synchronously.
+    const db = fileURLToPath(new URL("../../dist/store/db.js", import.meta.url));
+    const script = `import(${JSON.stringify(db)}).then((m) => { try { m.openDatabase("/proc/nope/bridge.db"); } catch (e) { console.log(e.code + " " + e.message); } })`;
+    const run = await execa(process.execPath, ["-e", script], { reject: false, timeout: 20_000 });
+    expect(run.timedOut, "openDatabase never returned").toBe(false);
+    expect(run.stdout).toMatch(/^STORE_FAILED .*\/proc\/nope\/bridge\.db/);
+  }, 30_000);
 
   it("a directory in place of the file is STORE_FAILED", () => {
     const path = join(dir, "adir.db");
