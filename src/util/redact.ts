@@ -103,15 +103,17 @@ function underSecretMap(path: readonly string[]): boolean {
   return false;
 }
 
-/** A deep copy of `value` without the strings {@link redactValue} redacted (so they are not sent on as if real). */
+/**
+ * A deep copy of `value` without the values {@link redactValue} replaced
+ * whole (so they are not sent on as if real). Text with a secret cut out of
+ * it (instructions, a URL) is kept as it is.
+ */
 export function withoutRedacted(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    return value.filter((v) => !(typeof v === "string" && v.includes(REDACTED))).map(withoutRedacted);
-  }
+  if (Array.isArray(value)) return value.filter((v) => v !== REDACTED).map(withoutRedacted);
   if (value && typeof value === "object") {
     return Object.fromEntries(
       Object.entries(value)
-        .filter(([, v]) => !(typeof v === "string" && v.includes(REDACTED)))
+        .filter(([, v]) => v !== REDACTED)
         .map(([k, v]) => [k, withoutRedacted(v)]),
     );
   }
