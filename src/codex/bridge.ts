@@ -115,6 +115,8 @@ export class CodexBridge implements SessionHost {
     this.projector = options.maxOutputChars === undefined ? {} : { maxOutputChars: options.maxOutputChars };
     this.#ownsStore = !(options.store instanceof BridgeStore);
     if (options.store instanceof BridgeStore) this.#store = options.store;
+    if (options.store instanceof BridgeStore && options.journal)
+      options.store.journalOptions = options.journal;
     if (options.store === false) this.#store = null;
     this.#fallback = new ApprovalBroker(
       { policy: "decline" },
@@ -144,8 +146,6 @@ export class CodexBridge implements SessionHost {
         journal,
         prune: true,
       });
-    } else if (this.#store && this.#options.journal) {
-      this.#store.journalOptions = this.#options.journal;
     }
     return this.#store;
   }

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { CodexBridge } from "../../src/codex/bridge.js";
 import { BridgeError } from "../../src/errors.js";
 import { JournalCapper, truncateOutput } from "../../src/store/journalCap.js";
 import { BridgeStore } from "../../src/store/store.js";
@@ -149,6 +150,18 @@ describe("the store's journal", () => {
       rmSync(dirname(path), { recursive: true, force: true });
     }
   }, 30_000);
+
+  it("takes the bridge's journal option for a store the host opened, once", async () => {
+    const s = store();
+    await using bridge = new CodexBridge({ store: s, journal: { maxOutputChars: 500 } });
+    let stored = 0;
+    for (let i = 0; i < 10; i++) {
+      if (bridge.store?.journalEvent("s", null, "command.output", delta("c", "x".repeat(100))) !== null)
+        stored++;
+    }
+    expect(stored).toBe(6);
+    s.close();
+  });
 
   it("refuses invalid journal options, naming them", () => {
     expect(() => BridgeStore.open(":memory:", { journal: { maxOutputChars: 10 } })).toThrow(
