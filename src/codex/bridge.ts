@@ -8,7 +8,9 @@
 import { resolve } from "node:path";
 import { BridgeError, JsonRpcError } from "../errors.js";
 import { defaultStorePath } from "../store/db.js";
+import { type JournalOptions, validateJournalOptions } from "../store/journalCap.js";
 import { BridgeStore } from "../store/store.js";
+import { redactValue, withoutRedacted } from "../util/redact.js";
 import {
   BUILTIN_READ_ONLY_TOOLS,
   DEFAULT_AUTO_APPROVED_TOOLS,
@@ -52,6 +54,12 @@ export interface CodexBridgeOptions extends Pick<
   interruptGraceMs?: number;
   /** Largest tool output kept in a transcript message. Default 32000 characters. */
   maxOutputChars?: number;
+  /**
+   * What the journal keeps: command output per item up to `maxOutputChars`
+   * (default: the transcript's cap), entries for `retainDays` (default 30,
+   * pruned when the bridge opens its store; `Infinity` keeps all).
+   */
+  journal?: JournalOptions;
   /**
    * The bridge's own MCP tool server (session search, memory, host tools),
    * given to every thread with that session's identity. `false` leaves it
@@ -126,6 +134,7 @@ export class CodexBridge {
         `maxOutputChars must be a whole number of characters >= 200, got ${String(options.maxOutputChars)}`,
       );
     }
+    if (options.journal) validateJournalOptions(options.journal);
     this.projector = options.maxOutputChars === undefined ? {} : { maxOutputChars: options.maxOutputChars };
     for (const key of ["idleTimeoutMs", "recycleAfterClosed", "requestTimeoutMs"] as const) {
       const v = options[key];
@@ -148,6 +157,8 @@ export class CodexBridge {
     }
     this.#ownsStore = !(options.store instanceof BridgeStore);
     if (options.store instanceof BridgeStore) this.#store = options.store;
+    if (options.store instanceof BridgeStore && options.journal)
+      options.store.journalOptions = options.journal;
     if (options.store === false) this.#store = null;
     this.#fallback = new ApprovalBroker(
       { policy: "decline" },
@@ -172,7 +183,11 @@ export class CodexBridge {
   get store(): BridgeStore | null {
     if (this.#store === undefined) {
       const option = this.#options.store;
-      this.#store = BridgeStore.open(typeof option === "string" ? option : defaultStorePath());
+      const journal = { maxOutputChars: this.#options.maxOutputChars, ...this.#options.journal };
+      this.#store = BridgeStore.open(typeof option === "string" ? option : defaultStorePath(), {
+        journal,
+        prune: true,
+      });
     }
     return this.#store;
   }
@@ -204,7 +219,8 @@ export class CodexBridge {
     if (live) return live;
     const store = this.store;
     const record = store?.getSession(idOrThreadId) ?? store?.findSessionByThread(idOrThreadId);
-    const stored = (record?.options ?? {}) as SessionOptions;
+    // Secrets were redacted when stored: what is left out must be given again in `options`.
+    const stored = withoutRedacted(record?.options ?? {}) as SessionOptions;
     const merged = this.#withDefaults({ ...stored, ...options });
     const threadId = record ? record.threadId : idOrThreadId;
     if (!threadId) {
@@ -464,7 +480,7 @@ export class CodexBridge {
   }
 }
 
-/** The part of the options that can be stored and restored (no callbacks). */
+/** The part of the options that can be stored and restored (no callbacks), secrets redacted. */
 function storableOptions(o: SessionOptions): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of [
@@ -479,5 +495,5 @@ function storableOptions(o: SessionOptions): Record<string, unknown> {
   ] as const) {
     if (o[key] !== undefined) out[key] = o[key];
   }
-  return out;
+  return redactValue(out) as Record<string, unknown>;
 }

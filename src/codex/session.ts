@@ -103,6 +103,8 @@ export class Session {
   #lastActiveAt = Date.now();
   /** This object started the thread and codex has not yet taken a turn on it (so it has no history). */
   #freshThread = false;
+  /** The last turn, when the store failed before its end was recorded (written at the next turn). */
+  #unstored: { idx: number; result: Parameters<BridgeStore["finishTurn"]>[2] } | undefined;
   /** Aborts the approvals still waiting when the turn they belong to ends. */
   #approvalsOfTurn = new AbortController();
   /** Store writes outside a turn (the session's own rows). */
@@ -385,18 +387,31 @@ export class Session {
     const store = this.#host.store;
     const inputText = input.map((i) => (i.type === "text" ? i.text : `[${i.type}]`)).join("\n");
     let running: RunningTurn | undefined;
+    let currentIdx: number | null = null;
     const writes = new StoreWrites(store, (error) => running?.storeFailed(error));
     this.#turnWrites = writes;
     let result: TurnResult;
     try {
       // The turn is recorded before anything reaches codex: a store that cannot record it stops it here.
+      // A turn whose final write failed is still "running" in the store: record how it ended first.
+      const unstored = this.#unstored;
+      if (unstored) {
+        writes.run("finishing the previous turn", (s) =>
+          s.finishTurn(this.id, unstored.idx, unstored.result),
+        );
+        if (!writes.failure) this.#unstored = undefined;
+      }
       const turnIdx = store
         ? (writes.run("recording a new turn", (s) => s.startTurn(this.id, inputText)) ?? null)
         : null;
+      currentIdx = turnIdx;
       writes.run("marking the session running", (s) =>
         s.updateSession(this.id, { status: "running", title: inputText.slice(0, 120) }),
       );
-      if (writes.failure) throw new BridgeError("STORE_FAILED", writes.failure.message);
+      if (writes.failure) {
+        const code = writes.failure.code === "LOCKED" ? "LOCKED" : "STORE_FAILED";
+        throw new BridgeError(code, writes.failure.message);
+      }
       const { client, threadId } = await this.ensureThread();
       running = startTurn(
         {
@@ -468,6 +483,10 @@ export class Session {
       this.#turnWrites = undefined;
       this.#lastActiveAt = Date.now();
     }
+    if (writes.failure && currentIdx !== null) {
+      const { status, turnId, finalText, error, usage } = result;
+      this.#unstored = { idx: currentIdx, result: { status, turnId, finalText, error, usage } };
+    }
     writes.run(
       "updating the session",
       (s) => s.updateSession(this.id, { status: result.status === "failed" ? "failed" : "idle" }),
@@ -483,11 +502,12 @@ export class Session {
 
   #emit(event: SessionEvent): void {
     if (event.type !== "notification") {
-      // The journal keeps the normalized event; the raw notification stays out (it would double the size).
+      // The journal keeps the normalized event; the raw notification stays out (it would double the size),
+      // and command output is capped as in the transcript (journalEvent).
       const { raw: _raw, ...payload } = event;
       this.#currentWrites().run(
         "journalling an event",
-        (store) => store.appendEvent(this.id, event.turnId, event.type, payload),
+        (store) => store.journalEvent(this.id, event.turnId, event.type, payload),
         { final: event.type === "turn.completed" },
       );
     }

@@ -47,8 +47,10 @@ function storeFailure(what: string, path: string, err: unknown): TurnError {
   const message = err instanceof Error ? err.message : String(err);
   // The store names its file in its own errors; add it where a raw SQLite error does not.
   const named = message.includes(path) ? message : `${message} (store ${path})`;
+  // LOCKED (another process held the write lock past the busy timeout) stays LOCKED; anything else is STORE_FAILED.
+  const code = err instanceof BridgeError && err.code === "LOCKED" ? "LOCKED" : "STORE_FAILED";
   return {
-    code: "STORE_FAILED",
+    code,
     message: `the store failed while ${what}: ${named}`,
     ...(err instanceof BridgeError ? { details: err.details } : {}),
   };

@@ -1,14 +1,16 @@
 /**
  * The embedded store: one SQLite file (WAL) with versioned migrations.
  * Default location `$CODEX_BRIDGE_HOME/bridge.db`, where CODEX_BRIDGE_HOME
- * defaults to `~/.codex-bridge`.
+ * defaults to `~/.codex-bridge`. The file (and the -wal/-shm files SQLite
+ * gives the same mode) is private to its owner: 0600, in a 0700 folder.
  */
-import { mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { BridgeError } from "../errors.js";
 import { bridgeHome } from "../paths.js";
 import { MIGRATIONS } from "./migrations.js";
+import { BUSY_TIMEOUT_MS, guarded, storeError } from "./storeErrors.js";
 
 /** @internal */
 export type SqliteDatabase = Database.Database;
@@ -19,35 +21,87 @@ export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
   return join(bridgeHome(env), "bridge.db");
 }
 
-/** @internal Opens (creating when needed) and migrates the database at `path`; `":memory:"` for a private in-memory one. */
+/**
+ * @internal
+ * Opens (creating when needed) and migrates the database at `path`; `":memory:"`
+ * for a private in-memory one. A file that cannot be created or opened is
+ * `STORE_FAILED`, a lock held by another process past the busy timeout is
+ * `LOCKED`; both name the file.
+ */
 export function openDatabase(path: string): SqliteDatabase {
   if (path === "") throw new BridgeError("INVALID_OPTION", "store path must not be empty");
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const file = path === ":memory:" ? path : resolve(path);
+  if (file !== ":memory:") guarded("cannot create the store", file, () => preparePrivateFiles(file));
   let db: SqliteDatabase;
   try {
-    db = new Database(path);
+    db = new Database(file);
   } catch (cause) {
-    throw new BridgeError("INVALID_OPTION", `cannot open the store at ${path}: ${(cause as Error).message}`, {
-      cause,
-    });
+    throw storeError("cannot open the store", file, cause);
   }
-  // First, so that switching to WAL also waits for a concurrent opener instead of failing SQLITE_BUSY.
-  db.pragma("busy_timeout = 5000");
-  db.pragma("journal_mode = WAL");
-  // NORMAL in WAL mode: a crash of this process loses nothing committed; only an OS crash can lose the last commits.
-  db.pragma("synchronous = NORMAL");
-  db.pragma("foreign_keys = ON");
-  migrate(db);
+  try {
+    // First, so that switching to WAL also waits for a concurrent opener instead of failing SQLITE_BUSY.
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma("journal_mode = WAL");
+    // NORMAL in WAL mode: a crash of this process loses nothing committed; only an OS crash can lose the last commits.
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    migrate(db, file);
+  } catch (cause) {
+    db.close();
+    throw storeError("cannot open the store", file, cause);
+  }
   return db;
 }
 
-function migrate(db: SqliteDatabase): void {
+/**
+ * Creates the folder 0700 and the file 0600 before SQLite does (SQLite gives
+ * -wal and -shm the mode of the database file); tightens existing ones that
+ * are looser and ours. An existing folder is tightened only when it is the
+ * bridge's home: a store placed in, say, a project folder leaves that alone.
+ */
+function preparePrivateFiles(file: string): void {
+  const dir = dirname(file);
+  if (!existsSync(dir)) makeDirs(dir);
+  else if (dir === resolve(bridgeHome())) tighten(dir, 0o700);
+  if (!existsSync(file)) closeSync(openSync(file, "a", 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) tighten(f, 0o600);
+}
+
+/**
+ * `mkdir -p` with mode 0700, one level at a time: Node's `mkdirSync(…,
+ * {recursive: true})` loops forever where the parent exists but refuses
+ * children with ENOENT (`/proc/nope`); here that error surfaces.
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d, { mode: 0o700 });
+    } catch (err) {
+      // Another process (a tool server opening the same new store) made it first.
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST" || !statSync(d).isDirectory()) throw err;
+    }
+  }
+}
+
+function tighten(path: string, mode: number): void {
+  const st = statSync(path);
+  const uid = process.getuid?.();
+  if (uid !== undefined && st.uid !== uid) return;
+  if ((st.mode & 0o777 & ~mode) !== 0) chmodSync(path, st.mode & mode & 0o777);
+}
+
+function migrate(db: SqliteDatabase, file: string): void {
   const version = () => db.pragma("user_version", { simple: true }) as number;
   const check = (current: number) => {
     if (current > MIGRATIONS.length) {
       throw new BridgeError(
         "INVALID_STATE",
-        `the store was written by a newer codex-bridge (schema ${current}, this one knows ${MIGRATIONS.length}): upgrade codex-bridge`,
+        `the store ${file} was written by a newer codex-bridge (schema ${current}, this one knows ${MIGRATIONS.length}): upgrade codex-bridge`,
       );
     }
   };

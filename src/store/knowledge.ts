@@ -4,6 +4,7 @@
  */
 import { BridgeError } from "../errors.js";
 import type { SqliteDatabase } from "./db.js";
+import { guarded } from "./storeErrors.js";
 
 export interface MessageHit {
   sessionId: string;
@@ -69,6 +70,15 @@ export function writeMemory(
   db: SqliteDatabase,
   memory: { key: string; content: string; tags?: string[]; sessionId?: string | null },
   now = Date.now(),
+): { created: boolean } {
+  // One transaction (the check and the write agree), named errors (STORE_FAILED / LOCKED with the file).
+  return guarded("writing a memory", db.name, () => db.transaction(() => upsertMemory(db, memory, now))());
+}
+
+function upsertMemory(
+  db: SqliteDatabase,
+  memory: { key: string; content: string; tags?: string[]; sessionId?: string | null },
+  now: number,
 ): { created: boolean } {
   const existed = db.prepare(`SELECT 1 FROM memories WHERE key = ?`).get(memory.key) !== undefined;
   db.prepare(

@@ -114,4 +114,10 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO memories_fts (rowid, key, content, tags) VALUES (new.id, new.key, new.content, new.tags_json);
   END;
   `,
+  // 3: who runs a turn (so an opener can interrupt the turns of a dead process), journal retention.
+  `
+  ALTER TABLE turns ADD COLUMN owner_json TEXT;
+  CREATE INDEX turns_running ON turns(session_id) WHERE status = 'running';
+  CREATE INDEX events_created ON events(created_at);
+  `,
 ];

@@ -2,192 +2,173 @@
  * Typed access to the store: sessions and turns, transcript messages, the
  * append-only event journal (a per-session sequence the gateway replays
  * from), and the approvals audit. Every write is one statement or one
- * transaction, made as the event arrives.
+ * transaction, made as the event arrives, and throws when it is not stored
+ * (`STORE_FAILED`, or `LOCKED` when another process holds the lock).
  */
 import { resolve } from "node:path";
-import { BridgeError } from "../errors.js";
+import { BridgeError, isBridgeError } from "../errors.js";
 import { openDatabase, type SqliteDatabase } from "./db.js";
+import {
+  DEFAULT_JOURNAL_RETAIN_DAYS,
+  JournalCapper,
+  type JournalOptions,
+  validateJournalOptions,
+} from "./journalCap.js";
+import {
+  type ApprovalRecord,
+  type JournalEntry,
+  json,
+  type MessageRecord,
+  type Row,
+  type SessionRecord,
+  type SessionStatus,
+  type TurnRecord,
+  type TurnStatus,
+  toApproval,
+  toEntry,
+  toMessage,
+  toSession,
+  toTurn,
+} from "./records.js";
+import { guarded } from "./storeErrors.js";
+import { interruptOrphans } from "./orphans.js";
+import { currentOwner } from "./owner.js";
+import { statements } from "./statements.js";
 
-export type SessionStatus = "idle" | "running" | "failed" | "closed";
-export type TurnStatus = "running" | "completed" | "failed" | "interrupted";
+export type {
+  ApprovalRecord,
+  JournalEntry,
+  MessageRecord,
+  SessionRecord,
+  SessionStatus,
+  TurnRecord,
+  TurnStatus,
+} from "./records.js";
+export type { JournalOptions } from "./journalCap.js";
 
-export interface SessionRecord {
-  id: string;
-  threadId: string | null;
-  cwd: string;
-  model: string | null;
-  title: string | null;
-  status: SessionStatus;
-  options: Record<string, unknown>;
-  createdAt: number;
-  updatedAt: number;
+/** Options of {@link BridgeStore.open}. */
+export interface StoreOpenOptions {
+  /** What the journal keeps (see {@link JournalOptions}). */
+  journal?: JournalOptions;
+  /** Interrupt the turns whose process is gone (see `interruptOrphanedTurns`). Default true. */
+  reconcile?: boolean;
+  /** Prune journal entries past `journal.retainDays` (see `pruneJournal`). Default false. */
+  prune?: boolean;
 }
 
-export interface TurnRecord {
-  sessionId: string;
-  idx: number;
-  turnId: string | null;
-  status: TurnStatus;
-  inputText: string;
-  finalText: string | null;
-  error: unknown;
-  usage: unknown;
-  startedAt: number;
-  completedAt: number | null;
-}
-
-export interface MessageRecord<M = unknown> {
-  sessionId: string;
-  seq: number;
-  key: string;
-  turnId: string | null;
-  itemId: string | null;
-  itemType: string | null;
-  role: string;
-  message: M;
-  createdAt: number;
-}
-
-export interface JournalEntry {
-  sessionId: string;
-  seq: number;
-  turnId: string | null;
-  type: string;
-  payload: unknown;
-  createdAt: number;
-}
-
-export interface ApprovalRecord {
-  id?: number;
-  sessionId: string | null;
-  threadId: string | null;
-  turnId: string | null;
-  itemId: string | null;
-  kind: string;
-  method: string;
-  summary: string;
-  request: unknown;
-  decision: string;
-  response: unknown;
-  decidedBy: string;
-  reason: string | null;
-  requestedAt: number;
-  decidedAt: number;
-}
-
-type Row = Record<string, unknown>;
-const json = (v: unknown) => JSON.stringify(v ?? null);
-const parse = (v: unknown): unknown => (typeof v === "string" ? JSON.parse(v) : null);
+const DAY_MS = 86_400_000;
 
 export class BridgeStore {
   /** @internal The open database, for the store's own modules and the built-in tools; not public API. */
   readonly db: SqliteDatabase;
   readonly path: string;
   readonly #stmts;
+  readonly #transaction: (fn: () => unknown) => unknown;
+  #capper: JournalCapper;
+  #journal: JournalOptions;
 
-  private constructor(db: SqliteDatabase, path: string) {
+  private constructor(db: SqliteDatabase, path: string, journal: JournalOptions) {
     this.db = db;
     this.path = path;
-    this.#stmts = {
-      insertSession: db.prepare(
-        `INSERT INTO sessions (id, thread_id, cwd, model, title, status, options_json, created_at, updated_at)
-         VALUES (@id, @threadId, @cwd, @model, @title, @status, @options, @createdAt, @updatedAt)`,
-      ),
-      updateSession: db.prepare(
-        `UPDATE sessions SET thread_id = COALESCE(@threadId, thread_id), status = COALESCE(@status, status),
-         title = COALESCE(title, @title), model = COALESCE(@model, model), updated_at = @now WHERE id = @id`,
-      ),
-      getSession: db.prepare(`SELECT * FROM sessions WHERE id = ?`),
-      getSessionByThread: db.prepare(
-        `SELECT * FROM sessions WHERE thread_id = ? ORDER BY created_at LIMIT 1`,
-      ),
-      listSessions: db.prepare(`SELECT * FROM sessions ORDER BY updated_at DESC, created_at DESC LIMIT ?`),
-      insertTurn: db.prepare(
-        `INSERT INTO turns (session_id, idx, turn_id, status, input_text, started_at)
-         VALUES (@sessionId, (SELECT COALESCE(MAX(idx), 0) + 1 FROM turns WHERE session_id = @sessionId), NULL, 'running', @inputText, @now)
-         RETURNING idx`,
-      ),
-      setTurnId: db.prepare(
-        `UPDATE turns SET turn_id = @turnId WHERE session_id = @sessionId AND idx = @idx`,
-      ),
-      finishTurn: db.prepare(
-        `UPDATE turns SET status = @status, final_text = @finalText, error_json = @error, usage_json = @usage,
-         completed_at = @now, turn_id = COALESCE(@turnId, turn_id) WHERE session_id = @sessionId AND idx = @idx`,
-      ),
-      listTurns: db.prepare(`SELECT * FROM turns WHERE session_id = ? ORDER BY idx`),
-      insertMessage: db.prepare(
-        `INSERT OR IGNORE INTO messages (session_id, seq, msg_key, turn_id, item_id, item_type, role, message_json, created_at)
-         VALUES (@sessionId, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE session_id = @sessionId),
-                 @key, @turnId, @itemId, @itemType, @role, @message, @now)`,
-      ),
-      listMessages: db.prepare(
-        `SELECT * FROM messages WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
-      ),
-      appendEvent: db.prepare(
-        `INSERT INTO events (session_id, seq, turn_id, type, payload_json, created_at)
-         VALUES (@sessionId, (SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE session_id = @sessionId),
-                 @turnId, @type, @payload, @now)
-         RETURNING seq`,
-      ),
-      readEvents: db.prepare(`SELECT * FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
-      insertApproval: db.prepare(
-        `INSERT INTO approvals (session_id, thread_id, turn_id, item_id, kind, method, summary, request_json, decision,
-           response_json, decided_by, reason, requested_at, decided_at)
-         VALUES (@sessionId, @threadId, @turnId, @itemId, @kind, @method, @summary, @request, @decision, @response,
-           @decidedBy, @reason, @requestedAt, @decidedAt)`,
-      ),
-      listApprovals: db.prepare(`SELECT * FROM approvals WHERE session_id = ? ORDER BY id`),
-    };
+    this.#stmts = statements(db);
+    // One wrapper, made once: its COMMIT throws when the write is not stored.
+    this.#transaction = db.transaction((fn: () => unknown) => fn());
+    this.#journal = journal;
+    this.#capper = new JournalCapper(journal.maxOutputChars);
   }
 
-  /** Opens the store at `path` (see {@link openDatabase}). */
-  static open(path: string): BridgeStore {
-    return new BridgeStore(openDatabase(path), path === ":memory:" ? path : resolve(path));
+  /**
+   * Opens the store at `path` (see {@link openDatabase}: created 0600 in a
+   * 0700 folder), then marks the turns whose process is gone interrupted and,
+   * with `prune`, prunes the journal. Both are housekeeping: when the store is
+   * locked or full they are left for the next open (or the session's next
+   * turn), and the store still opens for reading.
+   */
+  static open(path: string, options: StoreOpenOptions = {}): BridgeStore {
+    const journal = validateJournalOptions(options.journal ?? {});
+    const store = new BridgeStore(openDatabase(path), path === ":memory:" ? path : resolve(path), journal);
+    try {
+      if (options.reconcile !== false) housekeeping(() => store.interruptOrphanedTurns());
+      if (options.prune) housekeeping(() => store.pruneJournal());
+    } catch (err) {
+      store.close();
+      throw err;
+    }
+    return store;
+  }
+
+  /** What the journal keeps; changing it applies to the next events. */
+  get journalOptions(): JournalOptions {
+    return this.#journal;
+  }
+
+  set journalOptions(options: JournalOptions) {
+    this.#journal = validateJournalOptions(options);
+    this.#capper = new JournalCapper(options.maxOutputChars);
   }
 
   createSession(record: Omit<SessionRecord, "createdAt" | "updatedAt">, now = Date.now()): SessionRecord {
     const full = { ...record, createdAt: now, updatedAt: now };
-    this.#stmts.insertSession.run({ ...full, options: json(record.options) });
+    this.#write("recording a session", () =>
+      this.#stmts.insertSession.run({ ...full, options: json(record.options) }),
+    );
     return full;
   }
 
+  /** Updates a session; an `idle`/`failed` status while another turn of it still runs leaves it `running`. */
   updateSession(
     id: string,
     changes: { threadId?: string; status?: SessionStatus; title?: string; model?: string },
     now = Date.now(),
   ): void {
-    this.#stmts.updateSession.run({
-      id,
-      threadId: changes.threadId ?? null,
-      status: changes.status ?? null,
-      title: changes.title ?? null,
-      model: changes.model ?? null,
-      now,
-    });
+    this.#write("updating a session", () =>
+      this.#stmts.updateSession.run({
+        id,
+        threadId: changes.threadId ?? null,
+        status: changes.status ?? null,
+        title: changes.title ?? null,
+        model: changes.model ?? null,
+        now,
+      }),
+    );
   }
 
   getSession(id: string): SessionRecord | undefined {
-    const row = this.#stmts.getSession.get(id) as Row | undefined;
+    const row = this.#read("reading a session", () => this.#stmts.getSession.get(id) as Row | undefined);
     return row ? toSession(row) : undefined;
   }
 
   findSessionByThread(threadId: string): SessionRecord | undefined {
-    const row = this.#stmts.getSessionByThread.get(threadId) as Row | undefined;
+    const row = this.#read(
+      "reading a session",
+      () => this.#stmts.getSessionByThread.get(threadId) as Row | undefined,
+    );
     return row ? toSession(row) : undefined;
   }
 
   listSessions(limit = 100): SessionRecord[] {
-    return (this.#stmts.listSessions.all(limit) as Row[]).map(toSession);
+    return this.#read("listing sessions", () => this.#stmts.listSessions.all(limit) as Row[]).map(toSession);
   }
 
-  /** Records a new turn; returns its 1-based index in the session. */
+  /**
+   * Records a new turn owned by this process; returns its 1-based index in
+   * the session. Turns of the session whose process is gone are interrupted first.
+   */
   startTurn(sessionId: string, inputText: string, now = Date.now()): number {
-    const row = this.#stmts.insertTurn.get({ sessionId, inputText, now }) as { idx: number };
-    return row.idx;
+    return this.#write("recording a turn", () => {
+      interruptOrphans(this.#stmts, this.#stmts.runningTurnsOf.all(sessionId) as Row[], now);
+      const row = this.#stmts.insertTurn.get({
+        sessionId,
+        inputText,
+        now,
+        owner: json(currentOwner()),
+      }) as { idx: number };
+      return row.idx;
+    });
   }
 
   setTurnId(sessionId: string, idx: number, turnId: string): void {
-    this.#stmts.setTurnId.run({ sessionId, idx, turnId });
+    this.#write("recording a turn id", () => this.#stmts.setTurnId.run({ sessionId, idx, turnId }));
   }
 
   finishTurn(
@@ -202,31 +183,37 @@ export class BridgeStore {
     },
     now = Date.now(),
   ): void {
-    this.#stmts.finishTurn.run({
-      sessionId,
-      idx,
-      status: result.status,
-      turnId: result.turnId ?? null,
-      finalText: result.finalText,
-      error: result.error === undefined ? null : json(result.error),
-      usage: result.usage === undefined ? null : json(result.usage),
-      now,
-    });
+    this.#write("recording the end of a turn", () =>
+      this.#stmts.finishTurn.run({
+        sessionId,
+        idx,
+        status: result.status,
+        turnId: result.turnId ?? null,
+        finalText: result.finalText,
+        error: result.error === undefined ? null : json(result.error),
+        usage: result.usage === undefined ? null : json(result.usage),
+        now,
+      }),
+    );
   }
 
   listTurns(sessionId: string): TurnRecord[] {
-    return (this.#stmts.listTurns.all(sessionId) as Row[]).map((r) => ({
-      sessionId: String(r.session_id),
-      idx: Number(r.idx),
-      turnId: (r.turn_id as string | null) ?? null,
-      status: r.status as TurnStatus,
-      inputText: String(r.input_text),
-      finalText: (r.final_text as string | null) ?? null,
-      error: parse(r.error_json),
-      usage: parse(r.usage_json),
-      startedAt: Number(r.started_at),
-      completedAt: r.completed_at === null ? null : Number(r.completed_at),
-    }));
+    return this.#read("listing turns", () => this.#stmts.listTurns.all(sessionId) as Row[]).map(toTurn);
+  }
+
+  /**
+   * Marks `interrupted` (error `BRIDGE_EXITED`) every running turn whose
+   * process is gone (or was never recorded, by a codex-bridge before owners
+   * were), journals a `turn.completed` for it, and sets its session `idle`
+   * when nothing else of it runs. A turn whose owner was in fact alive gets
+   * its real status when that owner finishes it. Returns how many it marked.
+   */
+  interruptOrphanedTurns(now = Date.now()): number {
+    const running = this.#read("reading running turns", () => this.#stmts.runningTurns.all() as Row[]);
+    if (running.length === 0) return 0;
+    return this.#write("interrupting the turns of exited processes", () =>
+      interruptOrphans(this.#stmts, running, now),
+    );
   }
 
   /** Appends a transcript message; a message with a key already stored is ignored (replays are idempotent). */
@@ -242,7 +229,9 @@ export class BridgeStore {
     },
     now = Date.now(),
   ): boolean {
-    const info = this.#stmts.insertMessage.run({ sessionId, ...m, message: json(m.message), now });
+    const info = this.#write("storing a transcript message", () =>
+      this.#stmts.insertMessage.run({ sessionId, ...m, message: json(m.message), now }),
+    );
     return info.changes > 0;
   }
 
@@ -250,22 +239,17 @@ export class BridgeStore {
     sessionId: string,
     options: { after?: number; limit?: number } = {},
   ): MessageRecord<M>[] {
-    return (this.#stmts.listMessages.all(sessionId, options.after ?? 0, options.limit ?? -1) as Row[]).map(
-      (r) => ({
-        sessionId: String(r.session_id),
-        seq: Number(r.seq),
-        key: String(r.msg_key),
-        turnId: (r.turn_id as string | null) ?? null,
-        itemId: (r.item_id as string | null) ?? null,
-        itemType: (r.item_type as string | null) ?? null,
-        role: String(r.role),
-        message: parse(r.message_json) as M,
-        createdAt: Number(r.created_at),
-      }),
-    );
+    return this.#read(
+      "reading the transcript",
+      () => this.#stmts.listMessages.all(sessionId, options.after ?? 0, options.limit ?? -1) as Row[],
+    ).map((r) => toMessage<M>(r));
   }
 
-  /** Appends to the session's journal; returns the entry's sequence number (1, 2, 3 … per session). */
+  /**
+   * Appends to the session's journal and returns the entry's sequence number
+   * (1, 2, 3 … per session) once it is committed; throws when it is not
+   * stored. A number is never handed out twice (pruning keeps each session's newest entry).
+   */
   appendEvent(
     sessionId: string,
     turnId: string | null,
@@ -273,52 +257,72 @@ export class BridgeStore {
     payload: unknown,
     now = Date.now(),
   ): number {
-    const row = this.#stmts.appendEvent.get({ sessionId, turnId, type, payload: json(payload), now }) as {
-      seq: number;
-    };
+    // In a transaction: better-sqlite3's get() on INSERT … RETURNING swallows a failed autocommit.
+    const row = this.#write("appending to the journal", () =>
+      this.#stmts.appendEvent.get({ sessionId, turnId, type, payload: json(payload), now }),
+    ) as { seq: number };
     return row.seq;
+  }
+
+  /**
+   * Journals a session event with command output capped (see
+   * {@link JournalOptions.maxOutputChars}); returns its sequence number, or
+   * null when the event is not journalled (output past the cap).
+   */
+  journalEvent(
+    sessionId: string,
+    turnId: string | null,
+    type: string,
+    payload: unknown,
+    now = Date.now(),
+  ): number | null {
+    const capped = this.#capper.cap(sessionId, type, payload);
+    return capped === null ? null : this.appendEvent(sessionId, turnId, type, capped, now);
   }
 
   /** Journal entries after `after` (exclusive), oldest first. */
   readEvents(sessionId: string, options: { after?: number; limit?: number } = {}): JournalEntry[] {
-    return (this.#stmts.readEvents.all(sessionId, options.after ?? 0, options.limit ?? -1) as Row[]).map(
-      (r) => ({
-        sessionId: String(r.session_id),
-        seq: Number(r.seq),
-        turnId: (r.turn_id as string | null) ?? null,
-        type: String(r.type),
-        payload: parse(r.payload_json),
-        createdAt: Number(r.created_at),
+    return this.#read(
+      "reading the journal",
+      () => this.#stmts.readEvents.all(sessionId, options.after ?? 0, options.limit ?? -1) as Row[],
+    ).map(toEntry);
+  }
+
+  /**
+   * Deletes journal entries older than `before` (default: now minus
+   * `retainDays`, from the options or 30) except each session's newest, so
+   * sequence numbers keep growing. Returns how many were deleted.
+   */
+  pruneJournal(options: { before?: number; retainDays?: number } = {}, now = Date.now()): number {
+    const days = options.retainDays ?? this.#journal.retainDays ?? DEFAULT_JOURNAL_RETAIN_DAYS;
+    const before = options.before ?? now - days * DAY_MS;
+    if (!Number.isFinite(before)) return 0;
+    // Look before deleting: a DELETE takes the write lock even when nothing matches.
+    if (this.#read("reading the journal", () => this.#stmts.anyEventBefore.get({ before })) === undefined)
+      return 0;
+    let deleted = 0;
+    // In batches, so a big prune never holds the write lock long.
+    for (;;) {
+      const { changes } = this.#write("pruning the journal", () => this.#stmts.pruneEvents.run({ before }));
+      deleted += changes;
+      if (changes < 5000) return deleted;
+    }
+  }
+
+  recordApproval(record: ApprovalRecord): void {
+    this.#write("recording an approval", () =>
+      this.#stmts.insertApproval.run({
+        ...record,
+        request: json(record.request),
+        response: json(record.response),
       }),
     );
   }
 
-  recordApproval(record: ApprovalRecord): void {
-    this.#stmts.insertApproval.run({
-      ...record,
-      request: json(record.request),
-      response: json(record.response),
-    });
-  }
-
   listApprovals(sessionId: string): ApprovalRecord[] {
-    return (this.#stmts.listApprovals.all(sessionId) as Row[]).map((r) => ({
-      id: Number(r.id),
-      sessionId: (r.session_id as string | null) ?? null,
-      threadId: (r.thread_id as string | null) ?? null,
-      turnId: (r.turn_id as string | null) ?? null,
-      itemId: (r.item_id as string | null) ?? null,
-      kind: String(r.kind),
-      method: String(r.method),
-      summary: String(r.summary),
-      request: parse(r.request_json),
-      decision: String(r.decision),
-      response: parse(r.response_json),
-      decidedBy: String(r.decided_by),
-      reason: (r.reason as string | null) ?? null,
-      requestedAt: Number(r.requested_at),
-      decidedAt: Number(r.decided_at),
-    }));
+    return this.#read("listing approvals", () => this.#stmts.listApprovals.all(sessionId) as Row[]).map(
+      toApproval,
+    );
   }
 
   close(): void {
@@ -367,25 +371,28 @@ export class BridgeStore {
 
   /** Deletes a session with its turns, transcript and journal (the approvals audit is kept). False when absent. */
   deleteSession(id: string): boolean {
-    return this.db.transaction(() => {
+    return this.#write("deleting a session", () => {
       for (const table of ["messages", "events", "turns"]) {
         this.db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(id);
       }
       return this.db.prepare(`DELETE FROM sessions WHERE id = ?`).run(id).changes > 0;
-    })();
+    });
+  }
+
+  #write<T>(what: string, fn: () => T): T {
+    return guarded(what, this.path, () => this.#transaction(fn) as T);
+  }
+
+  #read<T>(what: string, fn: () => T): T {
+    return guarded(what, this.path, fn);
   }
 }
 
-function toSession(r: Row): SessionRecord {
-  return {
-    id: String(r.id),
-    threadId: (r.thread_id as string | null) ?? null,
-    cwd: String(r.cwd),
-    model: (r.model as string | null) ?? null,
-    title: (r.title as string | null) ?? null,
-    status: r.status as SessionStatus,
-    options: (parse(r.options_json) as Record<string, unknown>) ?? {},
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-  };
+/** Runs housekeeping that may wait for a later open: a locked or full store skips it. */
+function housekeeping(fn: () => unknown): void {
+  try {
+    fn();
+  } catch (err) {
+    if (!isBridgeError(err, "LOCKED") && !isBridgeError(err, "STORE_FAILED")) throw err;
+  }
 }

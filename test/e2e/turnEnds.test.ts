@@ -132,7 +132,8 @@ describe("a failing store never keeps a turn from ending", () => {
     await new Promise<void>((resolve) => holder.stdout?.once("data", () => resolve()));
     const result = await session.run("write while locked");
     expect(result.status).toBe("failed");
-    expect(result.error?.code).toBe("STORE_FAILED");
+    expect(result.error?.code).toBe("LOCKED");
+    expect(result.error?.message).toContain(f.storePath);
     expect(session.running).toBe(false);
     await holder;
     // The locked turn stopped before it reached codex; the next one runs and is stored.
