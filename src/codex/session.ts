@@ -9,87 +9,20 @@ import { BridgeError, JsonRpcError } from "../errors.js";
 import type { BridgeStore } from "../store/store.js";
 import { AsyncQueue } from "../util/asyncQueue.js";
 import { type ApprovalMethod, type FileChangeSummary, parseApprovalRequest } from "./approvalRequests.js";
-import { ApprovalBroker, type ApprovalOptions, auditRecord } from "./approvals.js";
+import { ApprovalBroker, auditRecord } from "./approvals.js";
 import type { CodexClient } from "./client.js";
-import type { DynamicToolProvider } from "./dynamicTools.js";
 import type { SessionEvent, TurnError, TurnResult } from "./events.js";
 import { initialProjectorState, type ProjectorOptions, type ProjectorState } from "./projector.js";
-import type { JsonValue } from "./protocol/generated/serde_json/JsonValue.js";
 import type { v2 } from "./protocol/index.js";
 import type { ProjectedMessage, TranscriptMessage } from "./transcript.js";
 import { watchStartup } from "./mcpStartup.js";
 import { StoreWrites } from "./storeWrites.js";
 import { type RunningTurn, startTurn } from "./turn.js";
 import { errorOf } from "./turnOutcome.js";
-import { validateWatchdogOptions, type WatchdogOptions } from "./watchdog.js";
+import type { RunOptions, SessionHost, SessionInput, SessionOptions, StreamedTurn } from "./sessionTypes.js";
+import { validateWatchdogOptions } from "./watchdog.js";
 
-/** How a session starts its thread and answers codex. Everything but `cwd` is optional. */
-export interface SessionOptions {
-  /** Working directory of the thread. Default `process.cwd()`. */
-  cwd?: string;
-  /** Model; default: the user's codex config decides. */
-  model?: string;
-  /** When codex asks for approval (`untrusted`, `on-request`, `never`); default: codex config. */
-  approvalPolicy?: v2.AskForApproval;
-  /** Sandbox mode; default: codex config. */
-  sandbox?: v2.SandboxMode;
-  developerInstructions?: string;
-  baseInstructions?: string;
-  /** Per-thread config overrides (`thread/start.config`). */
-  config?: Record<string, JsonValue>;
-  /** How the bridge answers codex's approval requests. Default: the bridge's. */
-  approvals?: ApprovalOptions;
-  /** Turn watchdogs. Default: the bridge's. */
-  watchdog?: WatchdogOptions;
-  /** The kanban task this session works on: given to the bridge's tool server as its identity. */
-  taskId?: string;
-  /** Answers codex's dynamic tool calls (`item/tool/call`); none by default (such calls then fail). */
-  onToolCall?: (
-    call: v2.DynamicToolCallParams,
-  ) => Promise<v2.DynamicToolCallResponse> | v2.DynamicToolCallResponse;
-}
-
-export type SessionInput = string | v2.UserInput[];
-
-export interface RunOptions {
-  /** Aborting interrupts the turn. */
-  signal?: AbortSignal;
-}
-
-export interface StreamedTurn {
-  /** Live events of the turn; ends after `turn.completed`. Leaving the loop early stops buffering. */
-  events: AsyncIterableIterator<SessionEvent>;
-  /** The turn's result; never rejects for a failed turn (see `status`). */
-  result: Promise<TurnResult>;
-}
-
-/** What a session needs from the bridge that owns it. */
-export interface SessionHost {
-  client(): Promise<{ client: CodexClient; generation: number }>;
-  /** The live client without starting one (null when none runs). */
-  currentClient(): Promise<{ client: CodexClient; generation: number } | null>;
-  readonly store: BridgeStore | null;
-  retire(client: CodexClient, reason: string): Promise<void>;
-  bindThread(threadId: string, session: Session): void;
-  readonly interruptGraceMs: number;
-  /** In-process tools announced to every thread, when the host gave some. */
-  readonly dynamicTools: DynamicToolProvider | undefined;
-  /** The store path tools may open (null without a file-backed store). */
-  readonly storePathForTools: string | null;
-  readonly projector: ProjectorOptions;
-  /** Per-thread config that gives the thread the bridge's tool server with this session's identity. */
-  toolServerConfig(session: Session, threadId: string | null): Record<string, JsonValue>;
-  /** The name of the bridge's tool server when threads get it, else null. */
-  readonly toolServerName: string | null;
-  /** How long a new thread waits for its tool server before the first turn. */
-  readonly toolServerReadyTimeoutMs: number;
-  /** The session was closed or unloaded: forget it. */
-  forget(session: Session): void;
-  /** An unloaded session is used again. */
-  adopt(session: Session): void;
-  /** MCP tools whose calls need no approval (the bridge's read-only tools). */
-  trustedTool(server: string, tool: string | null, annotations: Record<string, unknown> | null): boolean;
-}
+export type { RunOptions, SessionHost, SessionInput, SessionOptions, StreamedTurn } from "./sessionTypes.js";
 
 export class Session {
   readonly id: string;

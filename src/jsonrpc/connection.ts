@@ -191,7 +191,12 @@ export class JsonRpcConnection {
       const message: RequestMessage = params === undefined ? { id, method } : { id, method, params };
       this.#writer
         .write(encodeMessage(this.options.jsonrpcField ?? false, message))
-        .catch((error: unknown) => settle(() => reject(asError(error)), false));
+        .catch((error: unknown) => {
+          // An owner that closes the connection itself (a process: with its exit status) knows why the write
+          // failed better than EPIPE does: the request stays pending until that close rejects it.
+          if (this.options.closeWithStreams === false && this.#state !== "closed") return;
+          settle(() => reject(asError(error)), false);
+        });
     });
   }
 
