@@ -4,11 +4,12 @@
  * defaults to `~/.codex-bridge`. The file (and the -wal/-shm files SQLite
  * gives the same mode) is private to its owner: 0600, in a 0700 folder.
  */
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, openSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { BridgeError } from "../errors.js";
 import { bridgeHome } from "../paths.js";
+import { makeDirs } from "../util/makeDirs.js";
 import { MIGRATIONS } from "./migrations.js";
 import { BUSY_TIMEOUT_MS, guarded, storeError } from "./storeErrors.js";
 
@@ -65,27 +66,6 @@ function preparePrivateFiles(file: string): void {
   else if (dir === resolve(bridgeHome())) tighten(dir, 0o700);
   if (!existsSync(file)) closeSync(openSync(file, "a", 0o600));
   for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) tighten(f, 0o600);
-}
-
-/**
- * `mkdir -p` with mode 0700, one level at a time: Node's `mkdirSync(…,
- * {recursive: true})` loops forever where the parent exists but refuses
- * children with ENOENT (`/proc/nope`); here that error surfaces.
- */
-function makeDirs(dir: string): void {
-  const missing: string[] = [];
-  for (let d = dir; !existsSync(d); d = dirname(d)) {
-    missing.push(d);
-    if (dirname(d) === d) break;
-  }
-  for (const d of missing.reverse()) {
-    try {
-      mkdirSync(d, { mode: 0o700 });
-    } catch (err) {
-      // Another process (a tool server opening the same new store) made it first.
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST" || !statSync(d).isDirectory()) throw err;
-    }
-  }
 }
 
 function tighten(path: string, mode: number): void {
