@@ -172,5 +172,5 @@ describe("public API (dist/)", () => {
       })
       .sort();
     expect(errors).toEqual([]);
-  }, 180_000);
+  }, 600_000);
 });
