@@ -5,6 +5,7 @@
  * answered by that session's approval policy; a request for no known thread
  * is declined and audited, never left waiting.
  */
+import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { BridgeError, JsonRpcError } from "../errors.js";
 import { defaultStorePath } from "../store/db.js";
@@ -12,7 +13,11 @@ import { BridgeStore } from "../store/store.js";
 import {
   BUILTIN_READ_ONLY_TOOLS,
   DEFAULT_AUTO_APPROVED_TOOLS,
+  HTTP_TOOL_SERVER_NAME,
   TOOL_SERVER_NAME,
+  type ToolCaller,
+  type ToolEndpointListener,
+  type ToolEndpointProvider,
   toolServerCommand,
   toolServerIdentityEnv,
 } from "../toolServerSpec.js";
@@ -55,13 +60,28 @@ export interface CodexBridgeOptions extends Pick<
   /**
    * The bridge's own MCP tool server (session search, memory, host tools),
    * given to every thread with that session's identity. `false` leaves it
-   * out. `modules`: host tool modules to serve besides those in the bridge
-   * config. `autoApprove`: tools codex runs without an approval request, even
-   * under approval_policy "never" (default `["memory_write"]`: it writes only
-   * the bridge's own memory store). Read-only tools never need approval.
-   * Default: on, no extra modules.
+   * out. Default: on, no extra modules, served by a `codex-bridge mcp-serve`
+   * process per thread (server `codex-bridge-tools`) unless `endpoint` is set.
+   * - `endpoint`: serve the tools from this process instead, over MCP
+   *   streamable HTTP on 127.0.0.1 (`httpToolEndpoint()` from
+   *   `codex-bridge/tools`; server `codex-bridge`), started with the first
+   *   session. Each thread reaches it with its own secret, which the bridge
+   *   maps to that thread's identity; no process per thread. The CLI uses it.
+   * - `modules`: host tool modules to serve besides those in the bridge config.
+   * - `autoApprove`: tools codex runs without an approval request, even under
+   *   approval_policy "never" (default `["memory_write"]`: it writes only the
+   *   bridge's own memory store). Read-only tools never need approval.
+   * - `readyTimeoutMs`: how long a new thread waits for its tool server before
+   *   its first turn. Default 10000.
    */
-  toolServer?: false | { modules?: string[]; autoApprove?: string[]; readyTimeoutMs?: number };
+  toolServer?:
+    | false
+    | {
+        modules?: string[];
+        autoApprove?: string[];
+        readyTimeoutMs?: number;
+        endpoint?: ToolEndpointProvider;
+      };
   /**
    * Sessions without a turn for this long are unloaded: their codex thread is
    * released and the bridge forgets them; a later `run` on the same Session
@@ -95,6 +115,10 @@ export class CodexBridge {
   readonly #byThread = new Map<string, Session>();
   readonly #fallback: ApprovalBroker;
   #closed = false;
+  #endpoint: Promise<ToolEndpointListener> | undefined;
+  /** Per-thread endpoint secrets: secret → session, and each session's current secret. */
+  readonly #secrets = new Map<string, Session>();
+  readonly #secretOf = new Map<Session, string>();
   /** Sessions closed or unloaded since the current app-server started. */
   #released = 0;
   readonly #idleTimer: NodeJS.Timeout | undefined;
@@ -265,6 +289,7 @@ export class CodexBridge {
 
   /** @internal A session closed or unloaded: forget it; restart an app-server full of released threads. */
   forget(session: Session): void {
+    this.#revokeSecret(session);
     if (this.#sessions.get(session.id) === session) this.#sessions.delete(session.id);
     if (session.threadId && this.#byThread.get(session.threadId) === session)
       this.#byThread.delete(session.threadId);
@@ -311,12 +336,33 @@ export class CodexBridge {
     await client.close({ force: true });
   }
 
-  /** @internal */
-  toolServerConfig(session: Session, threadId: string | null): Record<string, JsonValue> {
+  /** @internal Per-thread config that gives the thread the bridge's tool server with this session's identity. */
+  async toolServerConfig(session: Session, threadId: string | null): Promise<Record<string, JsonValue>> {
     const option = this.#options.toolServer;
     if (this.toolServerName === null || option === false) return {};
-    const { command, args } = toolServerCommand();
     const autoApprove = option?.autoApprove ?? DEFAULT_AUTO_APPROVED_TOOLS;
+    // codex itself refuses non-read-only MCP tools under approval_policy "never"; tools listed
+    // here (by default memory_write, which writes only the bridge's own memory) run anyway.
+    const approvals =
+      autoApprove.length > 0
+        ? { tools: Object.fromEntries(autoApprove.map((t) => [t, { approval_mode: "approve" }])) }
+        : {};
+    if (option?.endpoint) {
+      const { url } = await this.#listen(option.endpoint);
+      return {
+        [`mcp_servers.${HTTP_TOOL_SERVER_NAME}`]: {
+          url,
+          // A new secret per thread start or resume; the one before it stops working.
+          http_headers: { Authorization: `Bearer ${this.#issueSecret(session)}` },
+          startup_timeout_sec: 20,
+          ...approvals,
+        },
+        // The stdio entry `migrate` may have put in config.toml would start a process per thread with
+        // no session identity; a full (disabled) table is valid whether or not config.toml has one.
+        [`mcp_servers.${TOOL_SERVER_NAME}`]: { command: process.execPath, enabled: false },
+      };
+    }
+    const { command, args } = toolServerCommand();
     const env = toolServerIdentityEnv({
       sessionId: session.id,
       threadId,
@@ -331,11 +377,7 @@ export class CodexBridge {
         args: [...args, ...(option?.modules ?? []).flatMap((m) => ["--tools", m])],
         env,
         startup_timeout_sec: 20,
-        // codex itself refuses non-read-only MCP tools under approval_policy "never"; tools listed
-        // here (by default memory_write, which writes only the bridge's own memory) run anyway.
-        ...(autoApprove.length > 0
-          ? { tools: Object.fromEntries(autoApprove.map((t) => [t, { approval_mode: "approve" }])) }
-          : {}),
+        ...approvals,
       },
     };
   }
@@ -343,13 +385,60 @@ export class CodexBridge {
   /** @internal The tool server's name when threads get it. */
   get toolServerName(): string | null {
     const option = this.#options.toolServer;
-    return option === false || (option === undefined && this.#options.dynamicTools) ? null : TOOL_SERVER_NAME;
+    if (option === false || (option === undefined && this.#options.dynamicTools)) return null;
+    return option?.endpoint ? HTTP_TOOL_SERVER_NAME : TOOL_SERVER_NAME;
   }
 
   /** @internal The bridge's own tools that only read (by their annotations, or the built-in list) need no approval. */
   trustedTool(server: string, tool: string | null, annotations: Record<string, unknown> | null): boolean {
-    if (server !== TOOL_SERVER_NAME || tool === null) return false;
+    if (server !== this.toolServerName || tool === null) return false;
     return annotations?.readOnlyHint === true || BUILTIN_READ_ONLY_TOOLS.includes(tool);
+  }
+
+  /** The endpoint's listener, started with the first thread that needs it (again after a failed start). */
+  #listen(provider: ToolEndpointProvider): Promise<ToolEndpointListener> {
+    const option = this.#options.toolServer;
+    this.#endpoint ??= provider
+      .listen({
+        identify: (secret) => this.#identify(secret),
+        modules: (option ? option.modules : undefined) ?? [],
+      })
+      .catch((err: unknown) => {
+        this.#endpoint = undefined;
+        throw new BridgeError(
+          "INVALID_STATE",
+          `the tool endpoint did not start: ${err instanceof Error ? err.message : String(err)}`,
+          { cause: err },
+        );
+      });
+    return this.#endpoint;
+  }
+
+  #issueSecret(session: Session): string {
+    this.#revokeSecret(session);
+    const secret = randomBytes(32).toString("base64url");
+    this.#secrets.set(secret, session);
+    this.#secretOf.set(session, secret);
+    return secret;
+  }
+
+  #revokeSecret(session: Session): void {
+    const secret = this.#secretOf.get(session);
+    if (secret === undefined) return;
+    this.#secrets.delete(secret);
+    this.#secretOf.delete(session);
+  }
+
+  /** The caller behind a thread's secret, read when each request arrives (the thread id is known by then). */
+  #identify(secret: string): ToolCaller | null {
+    const session = this.#secrets.get(secret);
+    if (!session) return null;
+    return {
+      sessionId: session.id,
+      threadId: session.threadId,
+      taskId: session.options.taskId ?? null,
+      storePath: this.storePathForTools,
+    };
   }
 
   /** @internal The store path handed to tools (none for a memory-only store). */
@@ -375,6 +464,11 @@ export class CodexBridge {
     await client?.close();
     this.#sessions.clear();
     this.#byThread.clear();
+    this.#secrets.clear();
+    this.#secretOf.clear();
+    const endpoint = this.#endpoint;
+    this.#endpoint = undefined;
+    await endpoint?.then((l) => l.close()).catch(() => undefined);
     await this.dynamicTools?.close?.().catch(() => undefined);
     if (this.#ownsStore) this.#store?.close();
   }

@@ -78,7 +78,7 @@ export interface SessionHost {
   readonly storePathForTools: string | null;
   readonly projector: ProjectorOptions;
   /** Per-thread config that gives the thread the bridge's tool server with this session's identity. */
-  toolServerConfig(session: Session, threadId: string | null): Record<string, JsonValue>;
+  toolServerConfig(session: Session, threadId: string | null): Promise<Record<string, JsonValue>>;
   /** The name of the bridge's tool server when threads get it, else null. */
   readonly toolServerName: string | null;
   /** How long a new thread waits for its tool server before the first turn. */
@@ -279,8 +279,8 @@ export class Session {
       ...(o.developerInstructions ? { developerInstructions: o.developerInstructions } : {}),
       ...(o.baseInstructions ? { baseInstructions: o.baseInstructions } : {}),
     };
-    const config = (threadId: string | null) => {
-      const merged = { ...this.#host.toolServerConfig(this, threadId), ...o.config };
+    const config = async (threadId: string | null) => {
+      const merged = { ...(await this.#host.toolServerConfig(this, threadId)), ...o.config };
       return Object.keys(merged).length > 0 ? { config: merged } : {};
     };
     if (this.#threadId !== null && this.#generation === generation)
@@ -296,7 +296,7 @@ export class Session {
           await client.threadResume({
             threadId: this.#threadId,
             ...overrides,
-            ...config(this.#threadId),
+            ...(await config(this.#threadId)),
             excludeTurns: true,
           });
         } catch (err) {
@@ -311,7 +311,7 @@ export class Session {
         const dynamicTools = this.#host.dynamicTools?.specs();
         const started = await client.threadStart({
           ...overrides,
-          ...config(null),
+          ...(await config(null)),
           // Experimental in codex (the bridge turns experimentalApi on when it has dynamic tools).
           ...(dynamicTools ? ({ dynamicTools } as object) : {}),
         });
