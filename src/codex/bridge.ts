@@ -5,22 +5,11 @@
  * answered by that session's approval policy; a request for no known thread
  * is declined and audited, never left waiting.
  */
-import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { BridgeError, JsonRpcError } from "../errors.js";
 import { defaultStorePath } from "../store/db.js";
 import { BridgeStore } from "../store/store.js";
-import {
-  BUILTIN_READ_ONLY_TOOLS,
-  DEFAULT_AUTO_APPROVED_TOOLS,
-  HTTP_TOOL_SERVER_NAME,
-  TOOL_SERVER_NAME,
-  type ToolCaller,
-  type ToolEndpointListener,
-  type ToolEndpointProvider,
-  toolServerCommand,
-  toolServerIdentityEnv,
-} from "../toolServerSpec.js";
+import { BUILTIN_READ_ONLY_TOOLS } from "../toolServerSpec.js";
 import { type AccountState, assertLoggedIn } from "./account.js";
 import { APPROVAL_METHODS, type ApprovalMethod, parseApprovalRequest } from "./approvalRequests.js";
 import { ApprovalBroker, type ApprovalOptions, auditRecord } from "./approvals.js";
@@ -29,6 +18,7 @@ import type { DynamicToolProvider } from "./dynamicTools.js";
 import type { ProjectorOptions } from "./projector.js";
 import type { JsonValue } from "./protocol/generated/serde_json/JsonValue.js";
 import { Session, type SessionOptions } from "./session.js";
+import { type ToolServerOption, ToolServerWiring } from "./toolServer.js";
 import type { WatchdogOptions } from "./watchdog.js";
 
 export interface CodexBridgeOptions extends Pick<
@@ -74,14 +64,7 @@ export interface CodexBridgeOptions extends Pick<
    * - `readyTimeoutMs`: how long a new thread waits for its tool server before
    *   its first turn. Default 10000.
    */
-  toolServer?:
-    | false
-    | {
-        modules?: string[];
-        autoApprove?: string[];
-        readyTimeoutMs?: number;
-        endpoint?: ToolEndpointProvider;
-      };
+  toolServer?: false | ToolServerOption;
   /**
    * Sessions without a turn for this long are unloaded: their codex thread is
    * released and the bridge forgets them; a later `run` on the same Session
@@ -115,10 +98,7 @@ export class CodexBridge {
   readonly #byThread = new Map<string, Session>();
   readonly #fallback: ApprovalBroker;
   #closed = false;
-  #endpoint: Promise<ToolEndpointListener> | undefined;
-  /** Per-thread endpoint secrets: secret → session, and each session's current secret. */
-  readonly #secrets = new Map<string, Session>();
-  readonly #secretOf = new Map<Session, string>();
+  readonly #tools: ToolServerWiring;
   /** Sessions closed or unloaded since the current app-server started. */
   #released = 0;
   readonly #idleTimer: NodeJS.Timeout | undefined;
@@ -165,6 +145,7 @@ export class CodexBridge {
       );
     }
     this.toolServerReadyTimeoutMs = ready ?? 10_000;
+    this.#tools = new ToolServerWiring(options.toolServer || {}, () => this.storePathForTools);
     const idleMs = options.idleTimeoutMs ?? 1_800_000;
     if (idleMs > 0) {
       this.#idleTimer = setInterval(() => this.#unloadIdle(idleMs), Math.min(idleMs, 60_000));
@@ -289,7 +270,7 @@ export class CodexBridge {
 
   /** @internal A session closed or unloaded: forget it; restart an app-server full of released threads. */
   forget(session: Session): void {
-    this.#revokeSecret(session);
+    this.#tools.revoke(session);
     if (this.#sessions.get(session.id) === session) this.#sessions.delete(session.id);
     if (session.threadId && this.#byThread.get(session.threadId) === session)
       this.#byThread.delete(session.threadId);
@@ -338,107 +319,20 @@ export class CodexBridge {
 
   /** @internal Per-thread config that gives the thread the bridge's tool server with this session's identity. */
   async toolServerConfig(session: Session, threadId: string | null): Promise<Record<string, JsonValue>> {
-    const option = this.#options.toolServer;
-    if (this.toolServerName === null || option === false) return {};
-    const autoApprove = option?.autoApprove ?? DEFAULT_AUTO_APPROVED_TOOLS;
-    // codex itself refuses non-read-only MCP tools under approval_policy "never"; tools listed
-    // here (by default memory_write, which writes only the bridge's own memory) run anyway.
-    const approvals =
-      autoApprove.length > 0
-        ? { tools: Object.fromEntries(autoApprove.map((t) => [t, { approval_mode: "approve" }])) }
-        : {};
-    if (option?.endpoint) {
-      const { url } = await this.#listen(option.endpoint);
-      return {
-        [`mcp_servers.${HTTP_TOOL_SERVER_NAME}`]: {
-          url,
-          // A new secret per thread start or resume; the one before it stops working.
-          http_headers: { Authorization: `Bearer ${this.#issueSecret(session)}` },
-          startup_timeout_sec: 20,
-          ...approvals,
-        },
-        // The stdio entry `migrate` may have put in config.toml would start a process per thread with
-        // no session identity; a full (disabled) table is valid whether or not config.toml has one.
-        [`mcp_servers.${TOOL_SERVER_NAME}`]: { command: process.execPath, enabled: false },
-      };
-    }
-    const { command, args } = toolServerCommand();
-    const env = toolServerIdentityEnv({
-      sessionId: session.id,
-      threadId,
-      taskId: session.options.taskId ?? null,
-      storePath: this.storePathForTools,
-    });
-    // The whole table, so the thread gets the server even without a migrated config.toml;
-    // codex merges it over a [mcp_servers.codex-bridge-tools] it may already have.
-    return {
-      [`mcp_servers.${TOOL_SERVER_NAME}`]: {
-        command,
-        args: [...args, ...(option?.modules ?? []).flatMap((m) => ["--tools", m])],
-        env,
-        startup_timeout_sec: 20,
-        ...approvals,
-      },
-    };
+    return this.toolServerName === null ? {} : this.#tools.config(session, threadId);
   }
 
   /** @internal The tool server's name when threads get it. */
   get toolServerName(): string | null {
     const option = this.#options.toolServer;
     if (option === false || (option === undefined && this.#options.dynamicTools)) return null;
-    return option?.endpoint ? HTTP_TOOL_SERVER_NAME : TOOL_SERVER_NAME;
+    return this.#tools.name;
   }
 
   /** @internal The bridge's own tools that only read (by their annotations, or the built-in list) need no approval. */
   trustedTool(server: string, tool: string | null, annotations: Record<string, unknown> | null): boolean {
     if (server !== this.toolServerName || tool === null) return false;
     return annotations?.readOnlyHint === true || BUILTIN_READ_ONLY_TOOLS.includes(tool);
-  }
-
-  /** The endpoint's listener, started with the first thread that needs it (again after a failed start). */
-  #listen(provider: ToolEndpointProvider): Promise<ToolEndpointListener> {
-    const option = this.#options.toolServer;
-    this.#endpoint ??= provider
-      .listen({
-        identify: (secret) => this.#identify(secret),
-        modules: (option ? option.modules : undefined) ?? [],
-      })
-      .catch((err: unknown) => {
-        this.#endpoint = undefined;
-        throw new BridgeError(
-          "INVALID_STATE",
-          `the tool endpoint did not start: ${err instanceof Error ? err.message : String(err)}`,
-          { cause: err },
-        );
-      });
-    return this.#endpoint;
-  }
-
-  #issueSecret(session: Session): string {
-    this.#revokeSecret(session);
-    const secret = randomBytes(32).toString("base64url");
-    this.#secrets.set(secret, session);
-    this.#secretOf.set(session, secret);
-    return secret;
-  }
-
-  #revokeSecret(session: Session): void {
-    const secret = this.#secretOf.get(session);
-    if (secret === undefined) return;
-    this.#secrets.delete(secret);
-    this.#secretOf.delete(session);
-  }
-
-  /** The caller behind a thread's secret, read when each request arrives (the thread id is known by then). */
-  #identify(secret: string): ToolCaller | null {
-    const session = this.#secrets.get(secret);
-    if (!session) return null;
-    return {
-      sessionId: session.id,
-      threadId: session.threadId,
-      taskId: session.options.taskId ?? null,
-      storePath: this.storePathForTools,
-    };
   }
 
   /** @internal The store path handed to tools (none for a memory-only store). */
@@ -464,11 +358,7 @@ export class CodexBridge {
     await client?.close();
     this.#sessions.clear();
     this.#byThread.clear();
-    this.#secrets.clear();
-    this.#secretOf.clear();
-    const endpoint = this.#endpoint;
-    this.#endpoint = undefined;
-    await endpoint?.then((l) => l.close()).catch(() => undefined);
+    await this.#tools.close();
     await this.dynamicTools?.close?.().catch(() => undefined);
     if (this.#ownsStore) this.#store?.close();
   }
