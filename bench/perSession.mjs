@@ -8,6 +8,7 @@
 //   nostore— CodexBridge with HTTP tools and no store (stream row only: what the journal costs)
 //   none   — CodexBridge without its tool server (what the bridge itself costs)
 //   sdk    — @openai/codex-sdk, `codex exec` per turn (turns row only)
+//   acp    — @zed-industries/codex-acp over ACP, when CODEX_ACP_BIN names its binary (turns row only)
 // Rows: per turn (20 sequential), new session (thread start + first turn, tools
 // ready), 64 concurrent sessions (start all, RSS), one 2 MB reply as 20k deltas.
 // Everything runs RUNS times; ratios to raw are reported as median (min–max).
@@ -21,6 +22,7 @@ import { CodexBridge } from "../dist/codex/bridge.js";
 import { httpToolEndpoint } from "../dist/mcp/httpEndpoint.js";
 import { builtinTools, dynamicToolProvider } from "../dist/mcp/public.js";
 import { createMockCodexHome } from "../dist/testing/index.js";
+import { startAcpClient } from "./lib/acpClient.mjs";
 import { startMockProcess } from "./lib/mockProcess.mjs";
 import { startRawClient } from "./lib/rawClient.mjs";
 import { loadAverage, median, spread, treeCpu, treeRss } from "./lib/stats.mjs";
@@ -32,9 +34,11 @@ const SESSIONS = Number(process.env.SESSIONS ?? 64);
 const STREAMS = Number(process.env.STREAMS ?? 3);
 const ROWS = (process.env.ROWS ?? "turns,newSession,many,stream").split(",");
 const SDK = process.env.SDK !== "0";
+// @zed-industries/codex-acp is not a dependency: point CODEX_ACP_BIN at its binary to add it to the turns row.
+const ACP_BIN = process.env.CODEX_ACP_BIN;
 const kindsOf = (row, fallback) => (process.env[`KINDS_${row.toUpperCase()}`] ?? fallback).split(",");
 const KINDS = {
-  turns: kindsOf("turns", `raw,http,stdio${SDK ? ",sdk" : ""}`),
+  turns: kindsOf("turns", `raw,http,stdio${SDK ? ",sdk" : ""}${ACP_BIN ? ",acp" : ""}`),
   newSession: kindsOf("newSession", "raw,http,dynamic,stdio"),
   many: kindsOf("many", "raw,http,dynamic,none,stdio"),
   stream: kindsOf("stream", "raw,http,nostore"),
@@ -67,6 +71,23 @@ async function client(kind, codexHome) {
         };
       },
       close: () => raw.close(),
+    };
+  }
+  if (kind === "acp") {
+    const acp = await startAcpClient({ bin: ACP_BIN, codexHome, cwd: workdir });
+    return {
+      pid: async () => null,
+      async session() {
+        const id = await acp.startSession();
+        return {
+          run: async (text) => {
+            const stop = await acp.prompt(id, text);
+            if (stop !== "end_turn") throw new Error(`acp turn ended ${stop}`);
+          },
+          close: async () => undefined,
+        };
+      },
+      close: () => acp.close(),
     };
   }
   if (kind === "sdk") {
