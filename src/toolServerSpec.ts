@@ -6,8 +6,57 @@
  */
 import { fileURLToPath } from "node:url";
 
-/** The server's name in codex (`mcp__codex-bridge-tools__<tool>` to the model). */
+/**
+ * The stdio server's name in codex (`mcp__codex_bridge_tools` to the model):
+ * what `migrate` registers for plain codex, and what a bridge without an
+ * HTTP endpoint injects per thread.
+ */
 export const TOOL_SERVER_NAME = "codex-bridge-tools";
+
+/**
+ * The name of the bridge's in-process HTTP tool endpoint in codex
+ * (`mcp__codex_bridge` to the model). It cannot share the stdio server's
+ * name: codex merges a thread's config over config.toml's tables, and a
+ * `url` over the `command` that `migrate` registered is refused ("url is not
+ * supported for stdio"). Threads that get the endpoint get the stdio entry
+ * disabled instead.
+ */
+export const HTTP_TOOL_SERVER_NAME = "codex-bridge";
+
+/** Who a tool call comes from, as the bridge knows it. */
+export interface ToolCaller {
+  sessionId: string;
+  threadId: string | null;
+  taskId: string | null;
+  /** The store's absolute path; null when the bridge has no store file. */
+  storePath: string | null;
+}
+
+/**
+ * An MCP endpoint the bridge's threads reach over streamable HTTP, serving
+ * the tools from inside the host's process (one listener for all threads,
+ * instead of one `mcp-serve` process per thread). Defined here, below the
+ * codex layer, so the bridge can take one without importing src/mcp, which
+ * implements it (`httpToolEndpoint` in `codex-bridge/tools`).
+ */
+export interface ToolEndpointProvider {
+  /**
+   * Starts a listener. `identify` maps the secret a request carries
+   * (`Authorization: Bearer <secret>`) to its caller, or null: the request is
+   * refused. `modules`: host tool modules to serve besides the provider's own.
+   */
+  listen(options: {
+    identify: (secret: string) => ToolCaller | null;
+    modules: string[];
+  }): Promise<ToolEndpointListener>;
+}
+
+export interface ToolEndpointListener {
+  /** Where threads reach it, e.g. `http://127.0.0.1:40123/mcp`. */
+  readonly url: string;
+  /** Stops listening; calls still running are aborted. */
+  close(): Promise<void>;
+}
 
 /**
  * Environment variables that carry a thread's identity to its tool server.

@@ -2,33 +2,55 @@
  * The `codex-bridge` command. Exit status: 0 success, 1 a check or run
  * failed, 2 usage error (unknown command or option, bad value), 130
  * interrupted, 141 stdout's reader went away.
+ *
+ * Start-up: a command's module (and what it pulls in: the codex client,
+ * SQLite, zod, execa …) is loaded only when that command runs; `--version`
+ * and `--help` do not reach this file at all (bin/codex-bridge.js answers
+ * them from ./fastPath.js).
  */
 import { Command, CommanderError } from "commander";
 import { PACKAGE_VERSION } from "../version.js";
-import { registerDemo } from "./commands/demo.js";
-import { registerDoctor } from "./commands/doctor.js";
-import { registerMcpServe } from "./commands/mcpServe.js";
-import { registerMigrate } from "./commands/migrate.js";
-import { registerRun } from "./commands/run.js";
-import { registerRuntime } from "./commands/runtime.js";
-import { registerSessions } from "./commands/sessions.js";
-import { type Output, terminal } from "./output.js";
-import { USAGE_EXIT, UsageError } from "./usage.js";
+import type { Output } from "./output.js";
+import { terminal } from "./output.js";
 
-export function buildProgram(out: Output = terminal): Command {
+type Register = (program: Command, out: Output) => void;
+
+/** Every command, in the order `--help` lists them, loaded on demand. */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  run: async () => (await import("./commands/run.js")).registerRun,
+  sessions: async () => (await import("./commands/sessions.js")).registerSessions,
+  demo: async () => (await import("./commands/demo.js")).registerDemo,
+  migrate: async () => (await import("./commands/migrate.js")).registerMigrate,
+  "mcp-serve": async () => {
+    const { registerMcpServe } = await import("./commands/mcpServe.js");
+    return (program) => registerMcpServe(program);
+  },
+  runtime: async () => (await import("./commands/runtime.js")).registerRuntime,
+  doctor: async () => (await import("./commands/doctor.js")).registerDoctor,
+};
+
+/** The names `codex-bridge <name>` accepts. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
+/**
+ * The program with the given commands registered (default all of them, as
+ * `--help` and an unknown command need).
+ */
+export async function buildProgram(
+  out: Output = terminal,
+  names: readonly string[] = COMMAND_NAMES,
+): Promise<Command> {
   const program = new Command("codex-bridge")
     .description("Run OpenAI Codex (codex app-server) as the execution runtime of an agent application.")
     .version(PACKAGE_VERSION, "-V, --version", "print the codex-bridge version")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: (s) => out.stdout(s), writeErr: (s) => out.stderr(s) })
     .exitOverride();
-  registerRun(program, out);
-  registerSessions(program, out);
-  registerDemo(program, out);
-  registerMigrate(program, out);
-  registerMcpServe(program);
-  registerRuntime(program, out);
-  registerDoctor(program, out);
+  const loaders = names.flatMap((name) => {
+    const load = COMMANDS[name];
+    return load ? [load()] : [];
+  });
+  for (const register of await Promise.all(loaders)) register(program, out);
   const override = (command: Command) => {
     command.exitOverride();
     command.configureOutput({ writeOut: (s) => out.stdout(s), writeErr: (s) => out.stderr(s) });
@@ -40,7 +62,12 @@ export function buildProgram(out: Output = terminal): Command {
 
 /** Runs the CLI with `argv` (as in process.argv); resolves with the exit status. */
 export async function main(argv: string[], out: Output = terminal): Promise<number> {
-  const program = buildProgram(out);
+  // `codex-bridge run …` loads the run command only; anything else (help, an unknown command) all of them.
+  const name = argv[2];
+  const program = await buildProgram(
+    out,
+    name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : COMMAND_NAMES,
+  );
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;
@@ -56,6 +83,7 @@ export async function main(argv: string[], out: Output = terminal): Promise<numb
       return 2;
     }
     out.stderr(`codex-bridge: ${err instanceof Error ? err.message : String(err)}\n`);
+    const { UsageError, USAGE_EXIT } = await import("./usage.js");
     return err instanceof UsageError ? USAGE_EXIT : 1;
   }
 }

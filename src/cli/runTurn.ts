@@ -5,6 +5,7 @@
 import { writeFileSync } from "node:fs";
 import type { ApprovalOptions } from "../codex/approvals.js";
 import { CodexBridge } from "../codex/bridge.js";
+import { httpToolEndpoint } from "../mcp/httpEndpoint.js";
 import type { CodexClient } from "../codex/client.js";
 import type { Session, SessionOptions } from "../codex/session.js";
 import type { TomlValue } from "../util/toml.js";
@@ -48,6 +49,10 @@ export async function runTurn(flags: RunFlags, out: Output): Promise<number> {
     ...(flags.codexHome ? { codexHome: flags.codexHome } : {}),
     ...(flags.config ? { configOverrides: flags.config } : {}),
     cwd: flags.cwd,
+    // The bridge's tools served from this process over HTTP: no tool-server process per thread.
+    toolServer: {
+      endpoint: httpToolEndpoint({ log: (line) => out.stderr(`codex-bridge: tools: ${line}\n`) }),
+    },
   });
   let session: Session | undefined;
   let stopping: "ctrl-c" | "epipe" | null = null;

@@ -40,6 +40,8 @@ export interface ResolveCodexOptions {
 const INSTALL_HINT = `install it with \`npm install @openai/codex@${PINNED_CODEX_VERSION}\`, or point ${CODEX_BIN_ENV} at a codex binary`;
 
 const cache = new Map<string, Promise<CodexBinary>>();
+/** `codex --version` per binary path: finding a binary one way and starting it by path runs it once. */
+const versions = new Map<string, Promise<string>>();
 
 /**
  * Finds the codex binary and reads its version. The result is cached per
@@ -53,7 +55,7 @@ export function resolveCodexBinary(options: ResolveCodexOptions = {}): Promise<C
     found = Promise.resolve()
       .then(() => locate(options.codexBin, env))
       .then(async ({ path, source }) => {
-        const version = await readCodexVersion(path, source);
+        const version = await cachedVersion(path, source);
         if ((options.checkVersion ?? true) && compareVersions(version, MIN_CODEX_VERSION) < 0) {
           throw new BridgeError(
             "CODEX_TOO_OLD",
@@ -72,6 +74,17 @@ export function resolveCodexBinary(options: ResolveCodexOptions = {}): Promise<C
 /** Forgets cached lookups (tests, or after installing a binary). */
 export function clearCodexBinaryCache(): void {
   cache.clear();
+  versions.clear();
+}
+
+function cachedVersion(path: string, source: CodexBinarySource): Promise<string> {
+  let version = versions.get(path);
+  if (!version) {
+    version = readCodexVersion(path, source);
+    versions.set(path, version);
+    version.catch(() => versions.delete(path));
+  }
+  return version;
 }
 
 function locate(

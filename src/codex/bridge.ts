@@ -10,13 +10,7 @@ import { BridgeError, JsonRpcError } from "../errors.js";
 import { defaultStorePath } from "../store/db.js";
 import { BridgeStore } from "../store/store.js";
 import { redactValue, withoutRedacted } from "../util/redact.js";
-import {
-  BUILTIN_READ_ONLY_TOOLS,
-  DEFAULT_AUTO_APPROVED_TOOLS,
-  TOOL_SERVER_NAME,
-  toolServerCommand,
-  toolServerIdentityEnv,
-} from "../toolServerSpec.js";
+import { BUILTIN_READ_ONLY_TOOLS } from "../toolServerSpec.js";
 import { type AccountState, assertLoggedIn } from "./account.js";
 import { APPROVAL_METHODS, type ApprovalMethod, parseApprovalRequest } from "./approvalRequests.js";
 import { ApprovalBroker, auditRecord } from "./approvals.js";
@@ -26,6 +20,7 @@ import type { ProjectorOptions } from "./projector.js";
 import type { JsonValue } from "./protocol/generated/serde_json/JsonValue.js";
 import { type CodexBridgeOptions, validateBridgeOptions } from "./bridgeOptions.js";
 import { Session, type SessionOptions } from "./session.js";
+import { ToolServerWiring } from "./toolServer.js";
 
 export type { CodexBridgeOptions } from "./bridgeOptions.js";
 
@@ -40,6 +35,7 @@ export class CodexBridge {
   readonly #byThread = new Map<string, Session>();
   readonly #fallback: ApprovalBroker;
   #closed = false;
+  readonly #tools: ToolServerWiring;
   /** Sessions closed or unloaded since the current app-server started. */
   #released = 0;
   readonly #idleTimer: NodeJS.Timeout | undefined;
@@ -60,6 +56,7 @@ export class CodexBridge {
     this.projector = options.maxOutputChars === undefined ? {} : { maxOutputChars: options.maxOutputChars };
     const ready = options.toolServer ? options.toolServer.readyTimeoutMs : undefined;
     this.toolServerReadyTimeoutMs = ready ?? 10_000;
+    this.#tools = new ToolServerWiring(options.toolServer || {}, () => this.storePathForTools);
     const idleMs = options.idleTimeoutMs ?? 1_800_000;
     if (idleMs > 0) {
       this.#idleTimer = setInterval(() => this.#unloadIdle(idleMs), Math.min(idleMs, 60_000));
@@ -193,6 +190,7 @@ export class CodexBridge {
 
   /** @internal A session closed or unloaded: forget it; restart an app-server full of released threads. */
   forget(session: Session): void {
+    this.#tools.revoke(session);
     if (this.#sessions.get(session.id) === session) this.#sessions.delete(session.id);
     if (session.threadId && this.#byThread.get(session.threadId) === session)
       this.#byThread.delete(session.threadId);
@@ -239,44 +237,21 @@ export class CodexBridge {
     await client.close({ force: true });
   }
 
-  /** @internal */
-  toolServerConfig(session: Session, threadId: string | null): Record<string, JsonValue> {
-    const option = this.#options.toolServer;
-    if (this.toolServerName === null || option === false) return {};
-    const { command, args } = toolServerCommand();
-    const autoApprove = option?.autoApprove ?? DEFAULT_AUTO_APPROVED_TOOLS;
-    const env = toolServerIdentityEnv({
-      sessionId: session.id,
-      threadId,
-      taskId: session.options.taskId ?? null,
-      storePath: this.storePathForTools,
-    });
-    // The whole table, so the thread gets the server even without a migrated config.toml;
-    // codex merges it over a [mcp_servers.codex-bridge-tools] it may already have.
-    return {
-      [`mcp_servers.${TOOL_SERVER_NAME}`]: {
-        command,
-        args: [...args, ...(option?.modules ?? []).flatMap((m) => ["--tools", m])],
-        env,
-        startup_timeout_sec: 20,
-        // codex itself refuses non-read-only MCP tools under approval_policy "never"; tools listed
-        // here (by default memory_write, which writes only the bridge's own memory) run anyway.
-        ...(autoApprove.length > 0
-          ? { tools: Object.fromEntries(autoApprove.map((t) => [t, { approval_mode: "approve" }])) }
-          : {}),
-      },
-    };
+  /** @internal Per-thread config that gives the thread the bridge's tool server with this session's identity. */
+  async toolServerConfig(session: Session, threadId: string | null): Promise<Record<string, JsonValue>> {
+    return this.toolServerName === null ? {} : this.#tools.config(session, threadId);
   }
 
   /** @internal The tool server's name when threads get it. */
   get toolServerName(): string | null {
     const option = this.#options.toolServer;
-    return option === false || (option === undefined && this.#options.dynamicTools) ? null : TOOL_SERVER_NAME;
+    if (option === false || (option === undefined && this.#options.dynamicTools)) return null;
+    return this.#tools.name;
   }
 
   /** @internal The bridge's own tools that only read (by their annotations, or the built-in list) need no approval. */
   trustedTool(server: string, tool: string | null, annotations: Record<string, unknown> | null): boolean {
-    if (server !== TOOL_SERVER_NAME || tool === null) return false;
+    if (server !== this.toolServerName || tool === null) return false;
     return annotations?.readOnlyHint === true || BUILTIN_READ_ONLY_TOOLS.includes(tool);
   }
 
@@ -303,6 +278,7 @@ export class CodexBridge {
     await client?.close();
     this.#sessions.clear();
     this.#byThread.clear();
+    await this.#tools.close();
     await this.dynamicTools?.close?.().catch(() => undefined);
     if (this.#ownsStore) this.#store?.close();
   }

@@ -8,6 +8,7 @@ import type { BridgeStore } from "../store/store.js";
 import type { ApprovalOptions } from "./approvals.js";
 import type { CodexClientOptions } from "./client.js";
 import type { DynamicToolProvider } from "./dynamicTools.js";
+import type { ToolServerOption } from "./toolServer.js";
 import type { WatchdogOptions } from "./watchdog.js";
 
 export interface CodexBridgeOptions extends Pick<
@@ -45,13 +46,21 @@ export interface CodexBridgeOptions extends Pick<
   /**
    * The bridge's own MCP tool server (session search, memory, host tools),
    * given to every thread with that session's identity. `false` leaves it
-   * out. `modules`: host tool modules to serve besides those in the bridge
-   * config. `autoApprove`: tools codex runs without an approval request, even
-   * under approval_policy "never" (default `["memory_write"]`: it writes only
-   * the bridge's own memory store). Read-only tools never need approval.
-   * Default: on, no extra modules.
+   * out. Default: on, no extra modules, served by a `codex-bridge mcp-serve`
+   * process per thread (server `codex-bridge-tools`) unless `endpoint` is set.
+   * - `endpoint`: serve the tools from this process instead, over MCP
+   *   streamable HTTP on 127.0.0.1 (`httpToolEndpoint()` from
+   *   `codex-bridge/tools`; server `codex-bridge`), started with the first
+   *   session. Each thread reaches it with its own secret, which the bridge
+   *   maps to that thread's identity; no process per thread. The CLI uses it.
+   * - `modules`: host tool modules to serve besides those in the bridge config.
+   * - `autoApprove`: tools codex runs without an approval request, even under
+   *   approval_policy "never" (default `["memory_write"]`: it writes only the
+   *   bridge's own memory store). Read-only tools never need approval.
+   * - `readyTimeoutMs`: how long a new thread waits for its tool server before
+   *   its first turn. Default 10000.
    */
-  toolServer?: false | { modules?: string[]; autoApprove?: string[]; readyTimeoutMs?: number };
+  toolServer?: false | ToolServerOption;
   /**
    * Sessions without a turn for this long are unloaded: their codex thread is
    * released and the bridge forgets them; a later `run` on the same Session

@@ -214,8 +214,8 @@ export class Session {
       ...(o.developerInstructions ? { developerInstructions: o.developerInstructions } : {}),
       ...(o.baseInstructions ? { baseInstructions: o.baseInstructions } : {}),
     };
-    const config = (threadId: string | null) => {
-      const merged = { ...this.#host.toolServerConfig(this, threadId), ...o.config };
+    const config = async (threadId: string | null) => {
+      const merged = { ...(await this.#host.toolServerConfig(this, threadId)), ...o.config };
       return Object.keys(merged).length > 0 ? { config: merged } : {};
     };
     if (this.#threadId !== null && this.#generation === generation)
@@ -231,7 +231,7 @@ export class Session {
           await client.threadResume({
             threadId: this.#threadId,
             ...overrides,
-            ...config(this.#threadId),
+            ...(await config(this.#threadId)),
             excludeTurns: true,
           });
         } catch (err) {
@@ -246,7 +246,7 @@ export class Session {
         const dynamicTools = this.#host.dynamicTools?.specs();
         const started = await client.threadStart({
           ...overrides,
-          ...config(null),
+          ...(await config(null)),
           // Experimental in codex (the bridge turns experimentalApi on when it has dynamic tools).
           ...(dynamicTools ? ({ dynamicTools } as object) : {}),
         });

@@ -69,7 +69,7 @@ export interface SessionHost {
   readonly storePathForTools: string | null;
   readonly projector: ProjectorOptions;
   /** Per-thread config that gives the thread the bridge's tool server with this session's identity. */
-  toolServerConfig(session: Session, threadId: string | null): Record<string, JsonValue>;
+  toolServerConfig(session: Session, threadId: string | null): Promise<Record<string, JsonValue>>;
   /** The name of the bridge's tool server when threads get it, else null. */
   readonly toolServerName: string | null;
   /** How long a new thread waits for its tool server before the first turn. */

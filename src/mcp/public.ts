@@ -39,3 +39,6 @@ export {
 } from "./stdioServer.js";
 export { builtinTools } from "./tools/index.js";
 export { DYNAMIC_NAMESPACE, dynamicToolProvider } from "./dynamic.js";
+export { type HttpToolEndpointOptions, httpToolEndpoint } from "./httpEndpoint.js";
+export { loadToolSet, type ToolSetOptions } from "./toolSet.js";
+export type { ToolCaller, ToolEndpointListener, ToolEndpointProvider } from "../toolServerSpec.js";

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
@@ -52,6 +52,17 @@ describe("resolveCodexBinary", () => {
     expect(err).toMatchObject({ code: "CODEX_TOO_OLD" });
     expect(String((err as Error).message)).toContain(`older than the minimum ${MIN_CODEX_VERSION}`);
     expect(String((err as Error).message)).toContain("npm install @openai/codex@");
+  });
+
+  it("runs `codex --version` once per binary, however it was found (doctor finds it, then starts it by path)", async () => {
+    const counter = join(dir, "runs.txt");
+    const path = join(dir, "counted");
+    writeFileSync(path, `#!/bin/sh\necho run >> "${counter}"\necho "codex-cli 0.170.0"\n`);
+    chmodSync(path, 0o755);
+    const viaEnv = await resolveCodexBinary({ env: { [CODEX_BIN_ENV]: path, PATH: "" } });
+    const byPath = await resolveCodexBinary({ codexBin: path });
+    expect([viaEnv.version, byPath.version]).toEqual(["0.170.0", "0.170.0"]);
+    expect(readFileSync(counter, "utf8").trim().split("\n")).toHaveLength(1);
   });
 
   it("names the option when the explicit path is not executable", async () => {

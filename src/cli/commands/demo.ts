@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { httpToolEndpoint } from "../../mcp/httpEndpoint.js";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -54,7 +55,12 @@ async function runDemo(out: Output, flags: { interactive?: boolean; keep?: boole
   const mock = await startMockResponses(demoScript());
   const home = await createMockCodexHome({ providerUrl: mock.url, parentDir: root });
   const interactive = flags.interactive === true && process.stdin.isTTY === true;
-  const bridge = new CodexBridge({ codexHome: home.path, store: join(root, "bridge.db"), cwd: root });
+  const bridge = new CodexBridge({
+    codexHome: home.path,
+    store: join(root, "bridge.db"),
+    cwd: root,
+    toolServer: { endpoint: httpToolEndpoint({ configPath: false }) },
+  });
   const problems: string[] = [];
   try {
     await mkdir(workdir, { recursive: true });
