@@ -19,11 +19,23 @@ const START_RE = /^#\s*(?:>>>\s*codex-bridge managed block|BEGIN CODEX-BRIDGE)\b
 const END_RE = /^#\s*(?:<<<\s*codex-bridge managed block|END CODEX-BRIDGE)\b/i;
 const SOURCES_PREFIX = "# sources: ";
 
+/** One server the bridge wrote. */
+export interface BlockServer {
+  /** The source label (`kind:path`) it came from. */
+  source: string;
+  table: CodexServerTable;
+  /** The name in the source, when codex needed another one. */
+  from?: string;
+}
+
+/** What the block records per server on its `# sources:` line (a bare string: the source, older blocks). */
+type Recorded = string | { source: string; from?: string };
+
 /** What the block holds. */
 export interface BlockContent {
   defaultPermissions: string | null;
-  /** name → table and the source label it came from. */
-  servers: Map<string, { source: string; table: CodexServerTable }>;
+  /** codex name → what the bridge wrote there. */
+  servers: Map<string, BlockServer>;
   /** plugin id → enabled */
   plugins: Map<string, boolean>;
 }
@@ -97,11 +109,11 @@ function orphanEnd(lines: string[], from: number): number {
 export function parseBlock(block: string | null): BlockContent {
   const content: BlockContent = { defaultPermissions: null, servers: new Map(), plugins: new Map() };
   if (!block) return content;
-  let sources: Record<string, string> = {};
+  let sources: Record<string, Recorded> = {};
   const sourcesLine = block.split("\n").find((l) => l.startsWith(SOURCES_PREFIX));
   if (sourcesLine) {
     try {
-      sources = JSON.parse(sourcesLine.slice(SOURCES_PREFIX.length)) as Record<string, string>;
+      sources = JSON.parse(sourcesLine.slice(SOURCES_PREFIX.length)) as Record<string, Recorded>;
     } catch {
       sources = {};
     }
@@ -114,10 +126,13 @@ export function parseBlock(block: string | null): BlockContent {
   }
   if (typeof doc.default_permissions === "string") content.defaultPermissions = doc.default_permissions;
   for (const [name, table] of Object.entries((doc.mcp_servers ?? {}) as Record<string, CodexServerTable>)) {
-    content.servers.set(name, {
-      source: sources[name] ?? "unknown",
+    const recorded = sources[name];
+    const entry: BlockServer = {
+      source: (typeof recorded === "string" ? recorded : recorded?.source) ?? "unknown",
       table: plain(table) as CodexServerTable,
-    });
+    };
+    if (typeof recorded === "object" && typeof recorded.from === "string") entry.from = recorded.from;
+    content.servers.set(name, entry);
   }
   for (const [id, table] of Object.entries((doc.plugins ?? {}) as Record<string, { enabled?: unknown }>)) {
     content.plugins.set(id, table.enabled !== false);
@@ -129,11 +144,18 @@ export function parseBlock(block: string | null): BlockContent {
 export function renderBlock(content: BlockContent): string {
   const servers = [...content.servers.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const plugins = [...content.plugins.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const sources = Object.fromEntries(servers.map(([name, s]) => [name, s.source]));
+  const sources = Object.fromEntries(
+    servers.map(([name, s]): [string, Recorded] => [
+      name,
+      s.from === undefined ? s.source : { source: s.source, from: s.from },
+    ]),
+  );
   const out = [START_MARKER, `${SOURCES_PREFIX}${JSON.stringify(sources)}`];
   if (content.defaultPermissions) out.push(`default_permissions = ${tomlString(content.defaultPermissions)}`);
-  for (const [name, { source, table }] of servers) {
+  for (const [name, { source, table, from }] of servers) {
     out.push("", `[mcp_servers.${tomlKey(name)}]`, `# from ${oneLine(source)}`);
+    if (from !== undefined)
+      out.push(`# named ${oneLine(JSON.stringify(from))} there; codex accepts only [a-zA-Z0-9_:@/.-]`);
     for (const key of orderedKeys(table)) out.push(`${tomlKey(key)} = ${tomlValue(table[key] as TomlValue)}`);
   }
   for (const [id, enabled] of plugins) {

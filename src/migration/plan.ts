@@ -5,7 +5,15 @@
 import TOML from "@iarna/toml";
 import { BridgeError } from "../errors.js";
 import { TOOL_SERVER_NAME } from "../toolServerSpec.js";
-import { type BlockContent, insertBlock, parseBlock, renderBlock, splitBlock } from "./managedBlock.js";
+import { CODEX_NAME, freeName, normaliseName } from "./names.js";
+import {
+  type BlockContent,
+  type BlockServer,
+  insertBlock,
+  parseBlock,
+  renderBlock,
+  splitBlock,
+} from "./managedBlock.js";
 import type { CodexServerTable, ServerError, SourceResult } from "./types.js";
 
 /** The bridge's own tool server, as codex sees it. */
@@ -32,7 +40,14 @@ export interface PlanInput {
 
 export interface MigrationReport {
   changed: boolean;
-  migrated: Array<{ name: string; source: string; skipped: string[]; warnings: string[] }>;
+  /** `name` is the codex name; `renamedFrom` the source's name when codex refuses that one. */
+  migrated: Array<{
+    name: string;
+    renamedFrom?: string;
+    source: string;
+    skipped: string[];
+    warnings: string[];
+  }>;
   /** Servers the user defined outside the block: their definition wins. */
   kept: string[];
   /** Servers of the block that came from sources not read this time: left as they were. */
@@ -102,7 +117,11 @@ export function planMigration(input: PlanInput): Plan {
   for (const [name, entry] of old.servers) {
     if (entry.source === TOOL_SERVER_SOURCE) continue;
     if (readOk.has(entry.source)) {
-      if (!input.sources.some((s) => s.label === entry.source && s.servers.some((x) => x.name === name))) {
+      if (
+        !input.sources.some(
+          (s) => s.label === entry.source && s.servers.some((x) => x.name === (entry.from ?? name)),
+        )
+      ) {
         report.removed.push(name);
       }
       continue;
@@ -110,24 +129,51 @@ export function planMigration(input: PlanInput): Plan {
     content.servers.set(name, entry);
     if (!readFailed.has(entry.source)) report.retained.push({ name, source: entry.source });
   }
-  for (const source of input.sources) {
-    for (const server of source.servers) {
-      const earlier = content.servers.get(server.name);
-      if (earlier && readOk.has(earlier.source) && earlier.source !== server.source) {
-        report.errors.push({
-          name: server.name,
-          source: server.source,
-          message: `server ${server.name} is also defined by ${earlier.source}; this one (${server.source}) wins`,
-        });
-      }
-      content.servers.set(server.name, { source: server.source, table: server.table });
-      report.migrated.push({
-        name: server.name,
+  // Names codex accepts claim themselves first; a name codex refuses gets the codex name it was
+  // given before (the block records it), else a normalised one that nothing else holds.
+  const recorded = new Map<string, string>();
+  for (const [name, entry] of old.servers) recorded.set(`${entry.source}\0${entry.from ?? name}`, name);
+  const incoming = input.sources.flatMap((s) => s.servers);
+  const ordered = [
+    ...incoming.filter((s) => CODEX_NAME.test(s.name)),
+    ...incoming.filter((s) => !CODEX_NAME.test(s.name)),
+  ];
+  const claimed = new Set<string>();
+  for (const server of ordered) {
+    let name = server.name;
+    if (!CODEX_NAME.test(name)) {
+      const taken = (n: string) =>
+        claimed.has(n) ||
+        userServers.has(n) ||
+        (content.servers.has(n) && !readOk.has(content.servers.get(n)?.source ?? ""));
+      const before = recorded.get(`${server.source}\0${server.name}`);
+      name = before !== undefined && !taken(before) ? before : freeName(normaliseName(server.name), taken);
+    }
+    claimed.add(name);
+    const earlier = content.servers.get(name);
+    if (earlier && readOk.has(earlier.source) && earlier.source !== server.source) {
+      report.errors.push({
+        name,
         source: server.source,
-        skipped: server.skipped,
-        warnings: server.warnings,
+        message: `server ${name} is also defined by ${earlier.source}; this one (${server.source}) wins`,
       });
     }
+    const entry: BlockServer = { source: server.source, table: server.table };
+    if (name !== server.name) entry.from = server.name;
+    content.servers.set(name, entry);
+    report.migrated.push({
+      name,
+      ...(name !== server.name ? { renamedFrom: server.name } : {}),
+      source: server.source,
+      skipped: server.skipped,
+      warnings:
+        name === server.name
+          ? server.warnings
+          : [
+              `renamed from ${JSON.stringify(server.name)}: codex starts only servers named [a-zA-Z0-9_:@/.-]`,
+              ...server.warnings,
+            ],
+    });
   }
   if (input.toolServer) {
     content.servers.set(TOOL_SERVER_NAME, { source: TOOL_SERVER_SOURCE, table: input.toolServer });
