@@ -26,10 +26,12 @@ export interface BlockServer {
   table: CodexServerTable;
   /** The name in the source, when codex needed another one. */
   from?: string;
+  /** Why it is written with `enabled = false`. */
+  disabled?: string;
 }
 
 /** What the block records per server on its `# sources:` line (a bare string: the source, older blocks). */
-type Recorded = string | { source: string; from?: string };
+type Recorded = string | { source: string; from?: string; disabled?: string };
 
 /** What the block holds. */
 export interface BlockContent {
@@ -132,6 +134,8 @@ export function parseBlock(block: string | null): BlockContent {
       table: plain(table) as CodexServerTable,
     };
     if (typeof recorded === "object" && typeof recorded.from === "string") entry.from = recorded.from;
+    if (typeof recorded === "object" && typeof recorded.disabled === "string")
+      entry.disabled = recorded.disabled;
     content.servers.set(name, entry);
   }
   for (const [id, table] of Object.entries((doc.plugins ?? {}) as Record<string, { enabled?: unknown }>)) {
@@ -147,15 +151,22 @@ export function renderBlock(content: BlockContent): string {
   const sources = Object.fromEntries(
     servers.map(([name, s]): [string, Recorded] => [
       name,
-      s.from === undefined ? s.source : { source: s.source, from: s.from },
+      s.from === undefined && s.disabled === undefined
+        ? s.source
+        : {
+            source: s.source,
+            ...(s.from === undefined ? {} : { from: s.from }),
+            ...(s.disabled === undefined ? {} : { disabled: s.disabled }),
+          },
     ]),
   );
   const out = [START_MARKER, `${SOURCES_PREFIX}${JSON.stringify(sources)}`];
   if (content.defaultPermissions) out.push(`default_permissions = ${tomlString(content.defaultPermissions)}`);
-  for (const [name, { source, table, from }] of servers) {
+  for (const [name, { source, table, from, disabled }] of servers) {
     out.push("", `[mcp_servers.${tomlKey(name)}]`, `# from ${oneLine(source)}`);
     if (from !== undefined)
       out.push(`# named ${oneLine(JSON.stringify(from))} there; codex accepts only [a-zA-Z0-9_:@/.-]`);
+    if (disabled !== undefined) out.push(`# disabled: ${oneLine(disabled)}`);
     for (const key of orderedKeys(table)) out.push(`${tomlKey(key)} = ${tomlValue(table[key] as TomlValue)}`);
   }
   for (const [id, enabled] of plugins) {

@@ -6,15 +6,16 @@
  * literal text; literal secrets are copied only with a warning.
  */
 import type { TomlValue } from "../util/toml.js";
+import { ENV_REF, isInputRef, type RefContext, resolveRefs } from "./refs.js";
 import type { CodexServerTable, ImportedServer, ServerError } from "./types.js";
 
 export type Dialect = "json" | "hermes" | "bridge";
 
 type Raw = Record<string, unknown>;
 
-const EXACT_REF = /^\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)\}$/;
 const ANY_REF = /\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*/;
-const BEARER_REF = /^Bearer\s+\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)\}$/i;
+const BEARER_REF = /^Bearer\s+(\$\{[^}]*\})$/i;
+const NO_REFS: RefContext = { home: "~", workspace: null };
 const SECRET_NAME = /token|secret|password|passwd|api[_-]?key|auth|credential|private/i;
 const SECRET_VALUE = /^(?:sk-|ghp_|gho_|github_pat_|xox[abp]-|AKIA|eyJ)|^Bearer\s+\S{8,}/;
 
@@ -41,6 +42,7 @@ export function mapServer(
   raw: unknown,
   source: string,
   dialect: Dialect,
+  refs: RefContext = NO_REFS,
 ): ImportedServer | ServerError {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
     return { name, source, message: `server ${name}: expected a table/object, got ${typeof raw}` };
@@ -49,7 +51,17 @@ export function mapServer(
   const table: CodexServerTable = {};
   const skipped: string[] = [];
   const warnings: string[] = [];
+  /** Why the server cannot work as codex would start it: it is written disabled. */
+  const blockers: string[] = [];
   const envVars = new Set<string>();
+  // Text codex would pass literally: fill in what is known, and a reference left means the server
+  // would get something else than in its own tool.
+  const literal = (text: string, where: string): string => {
+    const r = resolveRefs(text, refs);
+    if (r.left.length > 0)
+      blockers.push(`${where} needs ${r.left.join(", ")}, which codex does not expand there`);
+    return r.value;
+  };
   const handled = new Set<string>();
   const take = (key: string) => {
     handled.add(key);
@@ -59,22 +71,22 @@ export function mapServer(
   const command = take("command");
   const url = take("url") ?? take("serverUrl");
   if (typeof command === "string" && command !== "") {
-    table.command = command;
+    table.command = literal(command, "command");
     const args = take("args");
     if (args !== undefined) {
       if (Array.isArray(args) && args.every((a) => typeof a === "string" || typeof a === "number")) {
-        table.args = args.map(String);
+        table.args = args.map((a, i) => literal(String(a), `args[${i}]`));
       } else {
         return { name, source, message: `server ${name}: args must be a list of strings` };
       }
     }
     const cwd = take("cwd");
-    if (typeof cwd === "string") table.cwd = cwd;
-    mapEnv(take("env"), table, envVars, skipped, warnings);
+    if (typeof cwd === "string") table.cwd = literal(cwd, "cwd");
+    mapEnv(take("env"), table, envVars, { skipped, warnings, blockers, refs });
     if (typeof url === "string") skipped.push(`url: ignored, the server has a command (stdio)`);
   } else if (typeof url === "string" && url !== "") {
-    table.url = url;
-    mapHeaders(take("headers") ?? take("http_headers"), table, skipped, warnings);
+    table.url = literal(url, "url");
+    mapHeaders(take("headers") ?? take("http_headers"), table, { skipped, warnings, blockers, refs });
     if (take("env") !== undefined)
       skipped.push("env: an HTTP server is not a process codex starts; no environment to set");
   } else {
@@ -93,7 +105,7 @@ export function mapServer(
   // Enabled / disabled.
   const disabled = take("disabled");
   const enabled = take("enabled");
-  if (disabled === true || enabled === false) table.enabled = false;
+  if (disabled === true || enabled === false) blockers.unshift("disabled in its source");
 
   // Timeouts, in seconds.
   if (dialect === "hermes") {
@@ -137,16 +149,23 @@ export function mapServer(
         : `${key}: no codex equivalent`,
     );
   }
-  return { name, source, table, skipped, warnings };
+  const server: ImportedServer = { name, source, table, skipped, warnings };
+  if (blockers.length > 0) {
+    table.enabled = false;
+    server.disabled = blockers.join("; ");
+  }
+  return server;
 }
 
-function mapEnv(
-  env: unknown,
-  table: CodexServerTable,
-  envVars: Set<string>,
-  skipped: string[],
-  warnings: string[],
-) {
+interface Notes {
+  skipped: string[];
+  warnings: string[];
+  blockers: string[];
+  refs: RefContext;
+}
+
+function mapEnv(env: unknown, table: CodexServerTable, envVars: Set<string>, notes: Notes) {
+  const { skipped, warnings, blockers } = notes;
   if (env === undefined || env === null) return;
   if (!isPlainObject(env)) {
     skipped.push("env: expected a table of NAME = value");
@@ -154,15 +173,25 @@ function mapEnv(
   }
   const literal: Record<string, TomlValue> = {};
   for (const [key, value] of Object.entries(env)) {
-    const text = typeof value === "number" || typeof value === "boolean" ? String(value) : value;
-    if (typeof text !== "string") {
+    const raw = typeof value === "number" || typeof value === "boolean" ? String(value) : value;
+    if (typeof raw !== "string") {
       skipped.push(`env.${key}: not a string`);
       continue;
     }
-    const ref = EXACT_REF.exec(text);
+    const { value: text, left } = resolveRefs(raw, notes.refs);
+    const ref = ENV_REF.exec(text);
     if (ref?.[1] === key) {
       envVars.add(key);
-    } else if (ref || ANY_REF.test(text) || text.includes("${input:")) {
+      if (ref[2] !== undefined) {
+        warnings.push(
+          `env.${key}: passed through from codex's environment; the default ${JSON.stringify(ref[2])} of ${text} does not apply in codex`,
+        );
+      }
+    } else if (left.some(isInputRef)) {
+      blockers.push(
+        `env.${key} needs ${left.filter(isInputRef).join(", ")}, a value its tool asks the user for; codex cannot ask`,
+      );
+    } else if (left.length > 0 || ANY_REF.test(text)) {
       skipped.push(
         `env.${key}: refers to ${text}; codex passes variables through only under their own name — set ${key} in codex's environment and add it to env_vars`,
       );
@@ -178,7 +207,8 @@ function mapEnv(
   if (Object.keys(literal).length > 0) table.env = literal;
 }
 
-function mapHeaders(headers: unknown, table: CodexServerTable, skipped: string[], warnings: string[]) {
+function mapHeaders(headers: unknown, table: CodexServerTable, notes: Notes) {
+  const { skipped, warnings, blockers } = notes;
   if (headers === undefined || headers === null) return;
   if (!isPlainObject(headers)) {
     skipped.push("headers: expected a table of Header = value");
@@ -186,15 +216,24 @@ function mapHeaders(headers: unknown, table: CodexServerTable, skipped: string[]
   }
   const literal: Record<string, TomlValue> = {};
   const fromEnv: Record<string, TomlValue> = {};
-  for (const [header, value] of Object.entries(headers)) {
-    if (typeof value !== "string") {
+  for (const [header, raw] of Object.entries(headers)) {
+    if (typeof raw !== "string") {
       skipped.push(`headers.${header}: not a string`);
       continue;
     }
-    const bearer = BEARER_REF.exec(value);
-    const exact = EXACT_REF.exec(value);
-    if (/^authorization$/i.test(header) && bearer?.[1]) {
-      table.bearer_token_env_var = bearer[1];
+    const { value, left } = resolveRefs(raw, notes.refs);
+    const bearer = /^authorization$/i.test(header) ? BEARER_REF.exec(value) : null;
+    const bearerVar = bearer?.[1] ? ENV_REF.exec(bearer[1]) : null;
+    const exact = ENV_REF.exec(value);
+    if (left.some(isInputRef)) {
+      const inputs = left.filter(isInputRef).join(", ");
+      blockers.push(
+        bearer
+          ? `headers.${header} is a bearer token from ${inputs}, a value its tool asks the user for; codex cannot ask — set the token in an environment variable and use bearer_token_env_var`
+          : `headers.${header} needs ${inputs}, a value its tool asks the user for; codex cannot ask`,
+      );
+    } else if (bearerVar?.[1]) {
+      table.bearer_token_env_var = bearerVar[1];
     } else if (exact?.[1]) {
       fromEnv[header] = exact[1];
     } else if (ANY_REF.test(value)) {

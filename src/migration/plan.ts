@@ -45,6 +45,8 @@ export interface MigrationReport {
     name: string;
     renamedFrom?: string;
     source: string;
+    /** Why it is written with `enabled = false`. */
+    disabled?: string;
     skipped: string[];
     warnings: string[];
   }>;
@@ -160,11 +162,13 @@ export function planMigration(input: PlanInput): Plan {
     }
     const entry: BlockServer = { source: server.source, table: server.table };
     if (name !== server.name) entry.from = server.name;
+    if (server.disabled !== undefined) entry.disabled = server.disabled;
     content.servers.set(name, entry);
     report.migrated.push({
       name,
       ...(name !== server.name ? { renamedFrom: server.name } : {}),
       source: server.source,
+      ...(server.disabled !== undefined ? { disabled: server.disabled } : {}),
       skipped: server.skipped,
       warnings:
         name === server.name

@@ -31,6 +31,8 @@ export interface ImportedServer {
   skipped: string[];
   /** Things the user should know (a literal secret copied, SSE transport…). */
   warnings: string[];
+  /** Why the server is written with `enabled = false` (absent: enabled as in its source). */
+  disabled?: string;
 }
 
 export interface ServerError {

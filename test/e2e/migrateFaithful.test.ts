@@ -1,7 +1,7 @@
 // Migrated servers do what they did in the tool they came from, on the real
 // codex: names codex accepts, `${…}` references resolved or reported, tool
 // filters no wider than the user's, disabled servers disabled.
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseToml } from "smol-toml";
@@ -27,8 +27,12 @@ function source(dir: string, name: string, vars: Record<string, string> = {}): s
 type Status = Awaited<ReturnType<CodexClient["mcpServerStatusList"]>>["data"][number];
 
 /** Each configured server as a fresh thread of the real codex sees it, once every one has settled. */
-async function startedServers(codexHome: string, cwd: string): Promise<Map<string, Status>> {
-  await using client = await CodexClient.start({ codexHome, cwd });
+async function startedServers(
+  codexHome: string,
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<Map<string, Status>> {
+  await using client = await CodexClient.start({ codexHome, cwd, env });
   trackPid(client.process.pid);
   const { thread } = await client.threadStart({ cwd });
   let data: Status[] = [];
@@ -39,6 +43,13 @@ async function startedServers(codexHome: string, cwd: string): Promise<Map<strin
   }
   return new Map(data.map((s) => [s.name, s]));
 }
+
+const probeOf = (s: Status | undefined) =>
+  JSON.parse(String((s?.tools as Record<string, { description?: string }>)?.probe?.description)) as {
+    argv: string[];
+    cwd: string;
+    env: Record<string, string>;
+  };
 
 const servers = (home: string) =>
   (parseToml(readFileSync(join(home, "config.toml"), "utf8")) as { mcp_servers: Record<string, any> })
@@ -80,5 +91,58 @@ describe("migrated servers start in codex as they did in their tool", () => {
       "Sequential_Thinking",
       "memory",
     ]);
+  });
+
+  it("${…} references: known ones are filled in, env ones passed through, the rest reported and the server disabled", async () => {
+    await using dir = tempDir("codex-bridge-faith-");
+    const codexHome = join(dir.path, "codex");
+    const home = join(dir.path, "home");
+    const ws = join(dir.path, "project");
+    mkdirSync(codexHome);
+    mkdirSync(join(home, ".cursor"), { recursive: true });
+    mkdirSync(join(ws, ".vscode"), { recursive: true });
+    mkdirSync(join(ws, "src"));
+    writeFileSync(join(codexHome, "config.toml"), "[features]\nplugins = false\n");
+    const vscode = source(join(ws, ".vscode"), "vscode-workspace-mcp.json");
+    const cursor = source(join(home, ".cursor"), "cursor-global-refs.json");
+    const dotMcp = source(ws, "dot-mcp-defaults.json");
+    const result = await migrate({
+      codexHome,
+      from: [`vscode:${vscode}`, `cursor:${cursor}`, `claude-code:${dotMcp}`],
+      plugins: false,
+      toolServer: false,
+      context: { env: { HOME: home }, cwd: ws },
+    });
+    const byName = new Map(result.report.migrated.map((m) => [m.name, m]));
+    // The workspace's file: ${workspaceFolder} is the project, ${userHome} the home.
+    const started = await startedServers(codexHome, ws, { PROBE_TOKEN: "tok-from-codex-env" });
+    expect(started.get("probe")?.runtimeStatus).toBe("connected");
+    expect(probeOf(started.get("probe"))).toEqual({
+      argv: [join(ws, "src"), join(home, ".cache")],
+      cwd: ws,
+      env: { PROBE_ROOT: ws, PROBE_TOKEN: "tok-from-codex-env" },
+    });
+    expect(started.get("notes")?.runtimeStatus).toBe("connected");
+    expect(probeOf(started.get("notes")).argv).toEqual([join(home, "notes")]);
+    // A user-level file has no workspace; ${env:X} cannot be put into argv; ${input:…} cannot be asked for.
+    const table = servers(codexHome);
+    for (const name of ["workspace-fs", "github", "asks", "api"]) {
+      expect(table[name]?.enabled, name).toBe(false);
+      expect(started.get(name)?.runtimeStatus, name).not.toBe("connected");
+    }
+    expect(byName.get("workspace-fs")?.disabled).toBe(
+      "args[1] needs ${workspaceFolder}, which codex does not expand there; args[2] needs ${env:CURSOR_MCP_KEY}, which codex does not expand there",
+    );
+    expect(byName.get("github")?.disabled).toMatch(
+      /^headers\.Authorization is a bearer token from \$\{input:github-token\}, a value its tool asks the user for; codex cannot ask/,
+    );
+    expect(byName.get("asks")?.disabled).toContain("env.PROBE_KEY needs ${input:api-key}");
+    expect(byName.get("api")?.disabled).toContain("${API_BASE_URL:-https://api.example.com}");
+    expect(table.api.env_vars).toEqual(["PROBE_LEVEL"]);
+    expect(byName.get("api")?.warnings.join()).toContain('the default "info"');
+    // The block says why, next to the table.
+    expect(readFileSync(join(codexHome, "config.toml"), "utf8")).toContain(
+      "# disabled: env.PROBE_KEY needs ${input:api-key}",
+    );
   });
 });

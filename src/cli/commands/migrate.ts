@@ -91,7 +91,8 @@ export function renderReport(r: MigrateResult): string {
     );
   }
   for (const m of rep.migrated) {
-    lines.push(`  + ${m.name} (${m.source})`);
+    lines.push(`  + ${m.name} (${m.source})${m.disabled !== undefined ? " — written disabled" : ""}`);
+    if (m.disabled !== undefined) lines.push(`      disabled: ${m.disabled}`);
     for (const w of m.warnings) lines.push(`      warning: ${w}`);
     for (const k of m.skipped) lines.push(`      skipped: ${k}`);
   }

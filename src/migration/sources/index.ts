@@ -4,14 +4,15 @@
  * missing file is an error).
  */
 import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { BridgeError } from "../../errors.js";
 import { type Dialect, mapServer } from "../mapServer.js";
+import type { RefContext } from "../refs.js";
 import { SOURCE_KINDS, type SourceKind, type SourceRef, type SourceResult, sourceLabel } from "../types.js";
 import { bridgeSource } from "./bridge.js";
 import { claudeCodeSource } from "./claudeCode.js";
 import { claudeDesktopSource } from "./claudeDesktop.js";
-import type { SourceContext, SourceReader } from "./common.js";
+import { homeOf, type SourceContext, type SourceReader } from "./common.js";
 import { cursorSource } from "./cursor.js";
 import { hermesSource } from "./hermes.js";
 import { vscodeSource } from "./vscode.js";
@@ -83,9 +84,24 @@ export function readSource(source: SourceRef, ctx: SourceContext): SourceResult 
   }
   const dialect: Dialect = source.kind === "hermes" ? "hermes" : source.kind === "bridge" ? "bridge" : "json";
   for (const [name, raw] of Object.entries(entries)) {
-    const mapped = mapServer(name, raw, label, dialect);
+    const mapped = mapServer(name, raw, label, dialect, refContext(source, ctx));
     if ("table" in mapped) result.servers.push(mapped);
     else result.errors.push(mapped);
   }
   return result;
+}
+
+/**
+ * What `${userHome}` and `${workspaceFolder}` stand for in a source file. Only a
+ * project-scoped file (`.mcp.json`, `.vscode/mcp.json`, a project's `.cursor/mcp.json`)
+ * belongs to a workspace: its project directory.
+ */
+export function refContext(source: SourceRef, ctx: SourceContext): RefContext {
+  const home = homeOf(ctx);
+  const dir = dirname(source.path);
+  let workspace: string | null = null;
+  if (basename(source.path) === ".mcp.json") workspace = dir;
+  else if ([".vscode", ".cursor"].includes(basename(dir)) && dirname(dir) !== resolve(home))
+    workspace = dirname(dir);
+  return { home, workspace };
 }
