@@ -59,15 +59,16 @@ describe("migration sources", () => {
     expect(server(r, "local")?.skipped).toEqual(["autoApprove: no codex equivalent"]);
   });
 
-  it("VS Code: JSONC with comments and trailing commas; ${input:…} is reported, ${env:X} becomes env_http_headers", () => {
+  it("VS Code: JSONC with comments and trailing commas; ${input:…} disables the server, ${env:X} becomes env_http_headers", () => {
     const r = read("vscode", "vscode-mcp.json");
     expect(server(r, "fetch")?.table).toEqual({ command: "uvx", args: ["mcp-server-fetch"] });
     const weather = server(r, "weather");
     expect(weather?.table).toEqual({
       url: "http://localhost:3000/mcp",
       env_http_headers: { "X-Env": "WEATHER_ENV" },
+      enabled: false,
     });
-    expect(weather?.skipped).toEqual([expect.stringContaining("headers.X-Api-Key")]);
+    expect(weather?.disabled).toContain("headers.X-Api-Key needs ${input:api-key}");
   });
 
   it("Hermes: timeouts, tool filters, enabled, and oauth reported", () => {
