@@ -14,6 +14,7 @@ import { atomicWrite, tempPrefix, writeSynced } from "../util/atomicFile.js";
 import { type MigrationReport, type PluginDiscovery, planMigration } from "./plan.js";
 import { discoverPlugins } from "./plugins.js";
 import { defaultContext, parseSources, readSource, type SourceContext } from "./sources/index.js";
+import { expandToolFilters } from "./toolFilters.js";
 import { toolServerTable } from "./toolServer.js";
 import { codexCheck, parseCheck } from "./validate.js";
 
@@ -69,6 +70,10 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
   const ctx: SourceContext = { ...defaultContext(), ...options.context };
   const sources = parseSources(options.remove ? [] : (options.from ?? []), ctx).map((s) =>
     readSource(s, ctx),
+  );
+  await expandToolFilters(
+    sources.flatMap((s) => s.servers),
+    options.codexBin ? { codexBin: options.codexBin } : {},
   );
   const plugins: PluginDiscovery =
     options.remove || options.plugins === false

@@ -6,6 +6,7 @@
  * literal text; literal secrets are copied only with a warning.
  */
 import type { TomlValue } from "../util/toml.js";
+import { isGlob, type ToolFilter } from "./toolFilters.js";
 import { ENV_REF, isInputRef, type RefContext, resolveRefs } from "./refs.js";
 import type { CodexServerTable, ImportedServer, ServerError } from "./types.js";
 
@@ -54,6 +55,7 @@ export function mapServer(
   /** Why the server cannot work as codex would start it: it is written disabled. */
   const blockers: string[] = [];
   const envVars = new Set<string>();
+  const filter: { pending?: ToolFilter } = {};
   // Text codex would pass literally: fill in what is known, and a reference left means the server
   // would get something else than in its own tool.
   const literal = (text: string, where: string): string => {
@@ -112,13 +114,7 @@ export function mapServer(
     seconds(take("timeout"), "tool_timeout_sec", table, skipped, "timeout");
     seconds(take("connect_timeout"), "startup_timeout_sec", table, skipped, "connect_timeout");
     const tools = take("tools");
-    if (tools && typeof tools === "object") {
-      const t = tools as Raw;
-      if (stringList(t.include)) table.enabled_tools = t.include;
-      if (stringList(t.exclude)) table.disabled_tools = t.exclude;
-      for (const key of Object.keys(t))
-        if (key !== "include" && key !== "exclude") skipped.push(`tools.${key}: no codex equivalent`);
-    }
+    if (tools !== undefined) mapHermesTools(tools, table, filter, skipped);
   }
   for (const key of ["startup_timeout_sec", "tool_timeout_sec"] as const) {
     if (entry[key] !== undefined) seconds(take(key), key, table, skipped, key);
@@ -150,6 +146,7 @@ export function mapServer(
     );
   }
   const server: ImportedServer = { name, source, table, skipped, warnings };
+  if (filter.pending) server.toolFilter = filter.pending;
   if (blockers.length > 0) {
     table.enabled = false;
     server.disabled = blockers.join("; ");
@@ -251,6 +248,42 @@ function mapHeaders(headers: unknown, table: CodexServerTable, notes: Notes) {
   }
   if (Object.keys(literal).length > 0) table.http_headers = literal;
   if (Object.keys(fromEnv).length > 0) table.env_http_headers = fromEnv;
+}
+
+/**
+ * Hermes' `tools.include` / `tools.exclude` (a list or one name; globs allowed). Hermes lets
+ * `include` win, so `exclude` is then ignored, as in Hermes. Exact names map directly; globs
+ * are left for {@link expandToolFilters}.
+ */
+function mapHermesTools(
+  tools: unknown,
+  table: CodexServerTable,
+  filter: { pending?: ToolFilter },
+  skipped: string[],
+) {
+  if (!isPlainObject(tools)) {
+    skipped.push("tools: expected a table with include / exclude");
+    return;
+  }
+  const list = (v: unknown): string[] | null => (typeof v === "string" ? [v] : stringList(v) ? v : null);
+  const include = tools.include === undefined || tools.include === null ? null : list(tools.include);
+  const exclude = tools.exclude === undefined || tools.exclude === null ? null : list(tools.exclude);
+  for (const key of ["include", "exclude"] as const) {
+    if (tools[key] !== undefined && tools[key] !== null && list(tools[key]) === null)
+      skipped.push(`tools.${key}: expected a tool name or a list of them`);
+  }
+  for (const key of Object.keys(tools))
+    if (key !== "include" && key !== "exclude") skipped.push(`tools.${key}: no codex equivalent`);
+  const [kind, patterns] = include
+    ? (["include", include] as const)
+    : exclude
+      ? (["exclude", exclude] as const)
+      : [null, null];
+  if (include && exclude && exclude.length > 0)
+    skipped.push(`tools.exclude: ignored, as in Hermes, because tools.include is set (include wins)`);
+  if (!kind || !patterns) return;
+  if (patterns.some(isGlob)) filter.pending = { kind, patterns: [...patterns] };
+  else table[kind === "include" ? "enabled_tools" : "disabled_tools"] = [...patterns];
 }
 
 function seconds(value: unknown, key: string, table: CodexServerTable, skipped: string[], from: string) {

@@ -145,4 +145,33 @@ describe("migrated servers start in codex as they did in their tool", () => {
       "# disabled: env.PROBE_KEY needs ${input:api-key}",
     );
   });
+
+  it("Hermes tool filters: globs expanded against the real tool list, include wins, never wider", async () => {
+    await using dir = tempDir("codex-bridge-faith-");
+    writeFileSync(join(dir.path, "config.toml"), "[features]\nplugins = false\n");
+    const src = source(dir.path, "hermes-tool-filters.yaml");
+    const result = await migrate({
+      codexHome: dir.path,
+      from: [`hermes:${src}`],
+      plugins: false,
+      toolServer: false,
+    });
+    const started = await startedServers(dir.path, dir.path);
+    const tools = (name: string) => Object.keys(started.get(name)?.tools ?? {}).sort();
+    expect(tools("github")).toEqual(["create_issue", "list_issues", "probe"]);
+    expect(tools("issues-only")).toEqual(["create_issue"]);
+    expect(tools("globbed")).toEqual(["create_issue", "delete_issue", "list_issues"]);
+    expect(tools("both")).toEqual(["list_issues"]);
+    const byName = new Map(result.report.migrated.map((m) => [m.name, m]));
+    expect(byName.get("github")?.warnings.join()).toContain(
+      'tools.exclude ["delete_*"] expanded against the server\'s 5 tool(s) as listed now: delete_issue, delete_repo',
+    );
+    expect(byName.get("both")?.skipped).toContain(
+      "tools.exclude: ignored, as in Hermes, because tools.include is set (include wins)",
+    );
+    expect(servers(dir.path).unreachable.enabled).toBe(false);
+    expect(byName.get("unreachable")?.disabled).toMatch(
+      /^tools\.exclude \["delete_\*"\] are patterns codex cannot match/,
+    );
+  });
 });

@@ -83,11 +83,14 @@ describe("migration sources", () => {
     expect(remote?.table.http_headers).toEqual({ Authorization: "Bearer sk-literal-0123456789abcdef" });
     expect(remote?.warnings.join()).toContain("headers.Authorization: a literal secret is copied");
     expect(remote?.skipped).toEqual(["auth: no codex equivalent"]);
-    expect(server(r, "picky")?.table).toMatchObject({
+    // Hermes lets include win: exclude is ignored (and reported) rather than narrowing codex's list twice.
+    expect(server(r, "picky")?.table).toEqual({
+      command: "npx",
+      args: ["picky"],
       enabled: false,
       enabled_tools: ["a", "b"],
-      disabled_tools: ["c"],
     });
+    expect(server(r, "picky")?.skipped).toEqual([expect.stringContaining("include wins")]);
   });
 
   it("codex-bridge's own config: codex keys pass through, others are reported", () => {
