@@ -14,12 +14,12 @@ const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/migration/$
 const PROBE = fixture("probeMcpServer.mjs");
 
 /** A fixture with `__NODE__` and `__PROBE__` filled in, written to `dir`. */
-function source(dir: string, name: string, vars: Record<string, string> = {}): string {
+function source(dir: string, name: string, vars: Record<string, string> = {}, as = name): string {
   let body = readFileSync(fixture(name), "utf8")
     .replaceAll("__NODE__", process.execPath)
     .replaceAll("__PROBE__", PROBE);
   for (const [k, v] of Object.entries(vars)) body = body.replaceAll(`__${k}__`, v);
-  const path = join(dir, name);
+  const path = join(dir, as);
   writeFileSync(path, body);
   return path;
 }
@@ -173,5 +173,34 @@ describe("migrated servers start in codex as they did in their tool", () => {
     expect(byName.get("unreachable")?.disabled).toMatch(
       /^tools\.exclude \["delete_\*"\] are patterns codex cannot match/,
     );
+  });
+
+  it("Claude Code servers the user turned off or never approved are written disabled", async () => {
+    await using dir = tempDir("codex-bridge-faith-");
+    const codexHome = join(dir.path, "codex");
+    const home = join(dir.path, "home");
+    const ws = join(dir.path, "project");
+    for (const d of [codexHome, home, ws]) mkdirSync(d);
+    writeFileSync(join(codexHome, "config.toml"), "[features]\nplugins = false\n");
+    source(home, "claude-code-home.json", { WS: ws }, ".claude.json");
+    source(ws, "claude-code-project.mcp.json", {}, ".mcp.json");
+    const result = await migrate({
+      codexHome,
+      from: ["claude-code"],
+      plugins: false,
+      toolServer: false,
+      context: { env: { HOME: home }, cwd: ws },
+    });
+    const started = await startedServers(codexHome, ws);
+    const connected = [...started].filter(([, s]) => s.runtimeStatus === "connected").map(([n]) => n);
+    expect(connected.sort()).toEqual(["proj-on", "user-on"]);
+    const table = servers(codexHome);
+    for (const name of ["user-off", "proj-off", "proj-unapproved"])
+      expect(table[name].enabled, name).toBe(false);
+    const why = Object.fromEntries(result.report.migrated.map((m) => [m.name, m.disabled]));
+    expect(why["user-off"]).toContain("disabledMcpServers");
+    expect(why["proj-off"]).toContain("disabledMcpjsonServers");
+    expect(why["proj-unapproved"]).toContain("not approved in Claude Code");
+    expect(why["proj-on"]).toBeUndefined();
   });
 });

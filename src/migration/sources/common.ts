@@ -14,7 +14,9 @@ export interface SourceReader {
   /** Default locations, in the order they are read. */
   defaultPaths(ctx: SourceContext): string[];
   /** The server entries of the file, by name (still in the tool's own shape). */
-  extract(text: string, ctx: SourceContext): Record<string, unknown>;
+  extract(text: string, ctx: SourceContext, path: string): Record<string, unknown>;
+  /** Servers the tool itself keeps off (by settings outside the entry), each with why. */
+  disabled?(text: string, ctx: SourceContext, path: string): Record<string, string>;
 }
 
 export function homeOf(ctx: SourceContext): string {

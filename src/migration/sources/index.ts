@@ -76,8 +76,12 @@ export function readSource(source: SourceRef, ctx: SourceContext): SourceResult 
   }
   result.found = true;
   let entries: Record<string, unknown>;
+  let disabled: Record<string, string> = {};
   try {
-    entries = READERS[source.kind].extract(readFileSync(source.path, "utf8"), ctx);
+    const reader = READERS[source.kind];
+    const text = readFileSync(source.path, "utf8");
+    entries = reader.extract(text, ctx, source.path);
+    disabled = reader.disabled?.(text, ctx, source.path) ?? {};
   } catch (err) {
     result.fileError = `${source.path}: ${err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err)}`;
     return result;
@@ -85,6 +89,11 @@ export function readSource(source: SourceRef, ctx: SourceContext): SourceResult 
   const dialect: Dialect = source.kind === "hermes" ? "hermes" : source.kind === "bridge" ? "bridge" : "json";
   for (const [name, raw] of Object.entries(entries)) {
     const mapped = mapServer(name, raw, label, dialect, refContext(source, ctx));
+    const off = disabled[name];
+    if ("table" in mapped && off !== undefined) {
+      mapped.table.enabled = false;
+      mapped.disabled = mapped.disabled === undefined ? off : `${off}; ${mapped.disabled}`;
+    }
     if ("table" in mapped) result.servers.push(mapped);
     else result.errors.push(mapped);
   }
