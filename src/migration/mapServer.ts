@@ -96,12 +96,19 @@ export function mapServer(
   }
 
   const transport = take("type") ?? take("transport");
-  if (typeof transport === "string") {
-    if (/^(sse)$/i.test(transport))
-      warnings.push("type sse: codex speaks streamable HTTP; an SSE-only server may not connect");
-    else if (!/^(stdio|http|streamable-?http|streamableHttp)$/i.test(transport)) {
-      skipped.push(`type: ${transport} has no codex equivalent`);
-    }
+  const sse =
+    typeof transport === "string"
+      ? /^sse$/i.test(transport)
+      : typeof table.url === "string" && /\/sse\/?(?:\?.*)?$/i.test(table.url);
+  if (sse) {
+    blockers.push(
+      `${typeof transport === "string" ? `type ${transport}` : "its url ends in /sse"}: an SSE server; codex speaks streamable HTTP only (an SSE-only server answers codex's POST with 404) — enable it if the server also speaks streamable HTTP`,
+    );
+  } else if (
+    typeof transport === "string" &&
+    !/^(stdio|http|streamable-?http|streamableHttp)$/i.test(transport)
+  ) {
+    skipped.push(`type: ${transport} has no codex equivalent`);
   }
 
   // Enabled / disabled.

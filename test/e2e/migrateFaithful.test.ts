@@ -203,4 +203,28 @@ describe("migrated servers start in codex as they did in their tool", () => {
     expect(why["proj-unapproved"]).toContain("not approved in Claude Code");
     expect(why["proj-on"]).toBeUndefined();
   });
+
+  it("SSE-only servers are written disabled with the reason, so codex does not fail on them", async () => {
+    await using dir = tempDir("codex-bridge-faith-");
+    writeFileSync(join(dir.path, "config.toml"), "[features]\nplugins = false\n");
+    const src = source(dir.path, "cursor-sse.json");
+    const result = await migrate({
+      codexHome: dir.path,
+      from: [`cursor:${src}`],
+      plugins: false,
+      toolServer: false,
+    });
+    const started = await startedServers(dir.path, dir.path);
+    expect(started.get("linear")?.runtimeStatus).not.toBe("failed");
+    expect(started.get("asana")?.runtimeStatus).not.toBe("failed");
+    const table = servers(dir.path);
+    expect([table.linear.enabled, table.asana.enabled, table.context7.enabled]).toEqual([
+      false,
+      false,
+      undefined,
+    ]);
+    const why = Object.fromEntries(result.report.migrated.map((m) => [m.name, m.disabled]));
+    expect(why.linear).toContain("codex speaks streamable HTTP only");
+    expect(why.asana).toContain("its url ends in /sse");
+  });
 });

@@ -47,9 +47,10 @@ describe("migration sources", () => {
     expect(pw?.skipped).toEqual([expect.stringContaining("env.API_KEY: refers to ${OTHER_KEY}")]);
   });
 
-  it("Cursor: sse warns, disabled becomes enabled = false, unknown keys are reported", () => {
+  it("Cursor: sse is written disabled, disabled becomes enabled = false, unknown keys are reported", () => {
     const r = read("cursor", "cursor-mcp.json");
-    expect(server(r, "linear")?.warnings).toEqual([expect.stringContaining("codex speaks streamable HTTP")]);
+    expect(server(r, "linear")?.table.enabled).toBe(false);
+    expect(server(r, "linear")?.disabled).toContain("codex speaks streamable HTTP only");
     expect(server(r, "local")?.table).toEqual({
       command: "python3",
       args: ["server.py"],
