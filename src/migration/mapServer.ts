@@ -72,6 +72,18 @@ export function mapServer(
 
   const command = take("command");
   const url = take("url") ?? take("serverUrl");
+  for (const [key, value] of [
+    ["command", command],
+    ["url", url],
+  ] as const) {
+    if (value !== undefined && value !== null && typeof value !== "string") {
+      return {
+        name,
+        source,
+        message: `server ${name}: ${key} must be a string, got ${Array.isArray(value) ? "a list" : typeof value} ${JSON.stringify(value)}`,
+      };
+    }
+  }
   if (typeof command === "string" && command !== "") {
     table.command = literal(command, "command");
     const args = take("args");

@@ -227,4 +227,30 @@ describe("migrated servers start in codex as they did in their tool", () => {
     expect(why.linear).toContain("codex speaks streamable HTTP only");
     expect(why.asana).toContain("its url ends in /sse");
   });
+
+  it("JSONC: commas and comment marks inside strings reach the server as written; a wrong type is named", async () => {
+    await using dir = tempDir("codex-bridge-faith-");
+    writeFileSync(join(dir.path, "config.toml"), "[features]\nplugins = false\n");
+    const src = source(dir.path, "vscode-commas.json");
+    const result = await migrate({
+      codexHome: dir.path,
+      from: [`vscode:${src}`],
+      plugins: false,
+      toolServer: false,
+    });
+    const started = await startedServers(dir.path, dir.path);
+    expect(probeOf(started.get("grep")).argv).toEqual([
+      "--pattern=[a-z,]",
+      "--flag=a,]",
+      "// not a comment",
+      "a,}",
+    ]);
+    expect(result.report.errors).toEqual([
+      {
+        name: "typo",
+        source: `vscode:${src}`,
+        message: "server typo: command must be a string, got number 5",
+      },
+    ]);
+  });
 });
