@@ -2,18 +2,12 @@
  * Computes what `migrate` would write: the new config.toml text and a report
  * of every decision. Pure: no file is read or written here.
  */
-import TOML from "@iarna/toml";
 import { BridgeError } from "../errors.js";
+import { parseToml } from "../util/toml.js";
 import { TOOL_SERVER_NAME } from "../toolServerSpec.js";
 import { CODEX_NAME, freeName, normaliseName } from "./names.js";
-import {
-  type BlockContent,
-  type BlockServer,
-  insertBlock,
-  parseBlock,
-  renderBlock,
-  splitBlock,
-} from "./managedBlock.js";
+import { type BlockContent, type BlockServer, insertBlock, renderBlock } from "./managedBlock.js";
+import { separate } from "./ownership.js";
 import type { CodexServerTable, ServerError, SourceResult } from "./types.js";
 
 /** The bridge's own tool server, as codex sees it. */
@@ -62,6 +56,8 @@ export interface MigrationReport {
   sources: Array<{ label: string; found: boolean; servers: number; error: string | null }>;
   errors: ServerError[];
   repairs: string[];
+  /** Another program (codex mcp add/remove) rearranged config.toml since migrate wrote it; the block was rebuilt. */
+  rewritten: boolean;
 }
 
 export interface Plan {
@@ -71,10 +67,10 @@ export interface Plan {
 
 export function planMigration(input: PlanInput): Plan {
   const current = input.currentText ?? "";
-  const { outside, block, repairs } = splitBlock(current);
+  const { outside, old, repairs, rewritten } = separate(current);
   let user: Record<string, unknown>;
   try {
-    user = TOML.parse(outside);
+    user = parseToml(outside);
   } catch (cause) {
     throw new BridgeError(
       "CONFIG_INVALID",
@@ -84,9 +80,8 @@ export function planMigration(input: PlanInput): Plan {
       },
     );
   }
-  const userServers = new Set(Object.keys(user.mcp_servers ?? {}));
-  const userPlugins = new Set(Object.keys(user.plugins ?? {}));
-  const old = parseBlock(block);
+  const userServers = new Set(Object.keys((user.mcp_servers ?? {})));
+  const userPlugins = new Set(Object.keys((user.plugins ?? {})));
   const report: MigrationReport = {
     changed: false,
     migrated: [],
@@ -104,6 +99,7 @@ export function planMigration(input: PlanInput): Plan {
     })),
     errors: input.sources.flatMap((s) => s.errors),
     repairs,
+    rewritten,
   };
 
   if (input.remove) {
