@@ -11,11 +11,12 @@ import { resolveCodexBinary } from "../codex/binary.js";
 import { BridgeError } from "../errors.js";
 import { codexHome as defaultCodexHome } from "../paths.js";
 import { atomicWrite, tempPrefix, writeSynced } from "../util/atomicFile.js";
-import { type MigrationReport, type PluginDiscovery, planMigration } from "./plan.js";
+import { type MigrationReport, type PluginDiscovery, planMigration, type RemoveSelection } from "./plan.js";
 import { discoverPlugins } from "./plugins.js";
 import { defaultContext, parseSources, readSource, type SourceContext } from "./sources/index.js";
 import { expandToolFilters } from "./toolFilters.js";
 import { toolServerTable } from "./toolServer.js";
+import { sourceLabel } from "./types.js";
 import { codexCheck, parseCheck } from "./validate.js";
 
 export interface MigrateOptions {
@@ -30,8 +31,13 @@ export interface MigrateOptions {
   plugins?: boolean;
   /** Leave the bridge's own tool server out. Default: included. */
   toolServer?: boolean;
-  /** Take the managed block out. */
+  /**
+   * Take the managed block out. With `from`, only the servers of those sources (`KIND` matches
+   * every path of that kind); with `removeServers`, only those servers. The rest of the block stays.
+   */
   remove?: boolean;
+  /** Servers to take out of the block (codex name or the name in their source); implies `remove`. */
+  removeServers?: string[];
   /** Where project-level sources are looked for, and how paths resolve. */
   context?: Partial<SourceContext>;
   /** How long to wait for another process's migration to release the lock, in ms. Default 60000. */
@@ -48,6 +54,8 @@ export interface MigrateResult {
   changed: boolean;
   written: boolean;
   dryRun: boolean;
+  /** `remove`: servers were taken out (`report.removed` names them), nothing was added. */
+  action: "migrate" | "remove";
   backupPath: string | null;
   /** The text before and after (for diffs). */
   before: string | null;
@@ -68,15 +76,15 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
   const home = options.codexHome ?? defaultCodexHome();
   const configPath = join(home, "config.toml");
   const ctx: SourceContext = { ...defaultContext(), ...options.context };
-  const sources = parseSources(options.remove ? [] : (options.from ?? []), ctx).map((s) =>
-    readSource(s, ctx),
-  );
+  const removing = options.remove === true || (options.removeServers?.length ?? 0) > 0;
+  const selection = removing ? removeSelection(options, ctx) : false;
+  const sources = removing ? [] : parseSources(options.from ?? [], ctx).map((s) => readSource(s, ctx));
   await expandToolFilters(
     sources.flatMap((s) => s.servers),
     options.codexBin ? { codexBin: options.codexBin } : {},
   );
   const plugins: PluginDiscovery =
-    options.remove || options.plugins === false
+    removing || options.plugins === false
       ? null
       : await discoverPlugins({
           ...(options.codexBin ? { codexBin: options.codexBin } : {}),
@@ -103,13 +111,14 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
       sources,
       plugins,
       toolServer: options.toolServer === false ? null : toolServerTable(ctx.env),
-      remove: options.remove ?? false,
+      remove: selection,
     });
     const result: MigrateResult = {
       configPath,
       changed: plan.report.changed,
       written: false,
       dryRun: options.dryRun ?? false,
+      action: removing ? "remove" : "migrate",
       backupPath: null,
       before,
       after: plan.text,
@@ -140,6 +149,25 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
   } finally {
     await release?.();
   }
+}
+
+/** What `remove` takes out: everything, or the servers of some sources and/or some names. */
+function removeSelection(options: MigrateOptions, ctx: SourceContext): true | RemoveSelection {
+  const from = options.from ?? [];
+  const names = options.removeServers ?? [];
+  if (from.length === 0 && names.length === 0) return true;
+  const selection: RemoveSelection = {};
+  if (names.length > 0) selection.names = names;
+  if (from.length > 0) {
+    const kinds = new Set<string>();
+    const labels = new Set<string>();
+    for (const value of from) {
+      if (value.includes(":")) for (const ref of parseSources([value], ctx)) labels.add(sourceLabel(ref));
+      else kinds.add(parseSources([value], ctx)[0]?.kind ?? value);
+    }
+    selection.source = (label) => labels.has(label) || kinds.has(label.slice(0, label.indexOf(":")));
+  }
+  return selection;
 }
 
 async function strictCheck(

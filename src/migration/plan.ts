@@ -21,6 +21,13 @@ export type PluginDiscovery =
   /** Not asked (`--no-plugins`): keep what the block had. */
   | null;
 
+export interface RemoveSelection {
+  /** Source labels (`kind:path`) whose servers go. */
+  source?: (label: string) => boolean;
+  /** Servers (codex name, or the name in their source) that go. */
+  names?: string[];
+}
+
 export interface PlanInput {
   /** config.toml as it is now; null when it does not exist. */
   currentText: string | null;
@@ -28,8 +35,11 @@ export interface PlanInput {
   plugins: PluginDiscovery;
   /** The tool server's table; null to leave it out. */
   toolServer: CodexServerTable | null;
-  /** Take the block out instead. */
-  remove?: boolean;
+  /**
+   * Take out instead of adding: `true` takes the whole block out; a selection takes out only the
+   * servers of the matching sources and/or the named servers (the rest of the block stays).
+   */
+  remove?: boolean | RemoveSelection;
 }
 
 export interface MigrationReport {
@@ -80,8 +90,8 @@ export function planMigration(input: PlanInput): Plan {
       },
     );
   }
-  const userServers = new Set(Object.keys((user.mcp_servers ?? {})));
-  const userPlugins = new Set(Object.keys((user.plugins ?? {})));
+  const userServers = new Set(Object.keys(user.mcp_servers ?? {}));
+  const userPlugins = new Set(Object.keys(user.plugins ?? {}));
   const report: MigrationReport = {
     changed: false,
     migrated: [],
@@ -102,10 +112,12 @@ export function planMigration(input: PlanInput): Plan {
     rewritten,
   };
 
-  if (input.remove) {
+  if (input.remove === true) {
     const text = outside;
+    report.removed = [...old.servers.keys()].sort();
     return { text, report: { ...report, changed: text !== input.currentText && input.currentText !== null } };
   }
+  if (input.remove) return removeSome(input.remove, old, userServers, outside, input.currentText, report);
 
   const readOk = new Set(input.sources.filter((s) => s.found && !s.fileError).map((s) => s.label));
   const readFailed = new Set(input.sources.filter((s) => s.fileError).map((s) => s.label));
@@ -211,4 +223,34 @@ export function planMigration(input: PlanInput): Plan {
 
 function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
+}
+
+function removeSome(
+  selection: RemoveSelection,
+  old: BlockContent,
+  userServers: Set<string>,
+  outside: string,
+  currentText: string | null,
+  report: MigrationReport,
+): Plan {
+  const content: BlockContent = { ...old, servers: new Map(old.servers) };
+  for (const wanted of selection.names ?? []) {
+    const name = [...old.servers].find(([n, e]) => n === wanted || e.from === wanted)?.[0];
+    if (name === undefined) {
+      throw new BridgeError(
+        "NOT_FOUND",
+        userServers.has(wanted)
+          ? `${wanted} is your own server, not one migrate wrote; remove it with \`codex mcp remove ${wanted}\``
+          : `no server ${wanted} in the managed block; \`codex-bridge migrate list\` shows the ones migrate wrote`,
+      );
+    }
+    content.servers.delete(name);
+  }
+  if (selection.source) {
+    for (const [name, entry] of old.servers) if (selection.source(entry.source)) content.servers.delete(name);
+  }
+  report.removed = [...old.servers.keys()].filter((n) => !content.servers.has(n)).sort();
+  const text =
+    old.servers.size === 0 && currentText === null ? "" : insertBlock(outside, renderBlock(content));
+  return { text, report: { ...report, changed: currentText !== null && text !== currentText } };
 }

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { isBridgeError } from "../../errors.js";
-import { migrate, type MigrateResult } from "../../migration/apply.js";
+import { migrate, type MigrateOptions, type MigrateResult } from "../../migration/apply.js";
 import { SOURCE_KINDS } from "../../migration/types.js";
 import { unifiedDiff } from "../../util/diff.js";
 import { type Output, setExitCode } from "../output.js";
@@ -15,7 +15,7 @@ interface MigrateFlags {
 }
 
 export function registerMigrate(program: Command, out: Output): void {
-  program
+  const migrateCommand = program
     .command("migrate")
     .description("write MCP servers, installed plugins and the bridge's tool server into codex's config.toml")
     .option(
@@ -28,7 +28,10 @@ export function registerMigrate(program: Command, out: Output): void {
     .option("--codex-home <dir>", "CODEX_HOME whose config.toml is edited (default: $CODEX_HOME or ~/.codex)")
     .option("--json", "print the report as one JSON object")
     .option("--no-plugins", "do not ask codex for installed plugins")
-    .option("--remove", "take the managed block out of config.toml again")
+    .option(
+      "--remove",
+      "take the managed block out of config.toml again (with --from: only the servers of those sources)",
+    )
     .addHelpText(
       "after",
       `
@@ -39,27 +42,51 @@ parse is refused and left as it is. Exit status: 0 done (or nothing to do),
 written), 2 usage error.`,
     )
     .action(async (flags: MigrateFlags) => {
-      try {
-        const result = await migrate({
-          from: flags.from,
-          dryRun: flags.dryRun ?? false,
-          plugins: flags.plugins,
-          remove: flags.remove ?? false,
-          ...(flags.codexHome ? { codexHome: flags.codexHome } : {}),
-        });
-        if (flags.json) out.stdout(`${JSON.stringify(toJson(result), null, 2)}\n`);
-        else out.stdout(renderReport(result));
-        // Servers that could not be migrated are reported and fail the run; the others are written.
-        setExitCode(result.report.sources.some((s) => s.error) || result.report.errors.length > 0 ? 1 : 0);
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        const code = isBridgeError(err) ? err.code : null;
-        if (flags.json) out.stdout(`${JSON.stringify({ ok: false, code, error: message })}\n`);
-        out.stderr(`codex-bridge migrate: ${message}\n`);
-        // By code, never by message text: a bad --from is a usage error, anything else a failure.
-        setExitCode(code === "INVALID_OPTION" ? 2 : 1);
-      }
+      await run(out, flags, {
+        from: flags.from,
+        dryRun: flags.dryRun ?? false,
+        plugins: flags.plugins,
+        remove: flags.remove ?? false,
+        ...(flags.codexHome ? { codexHome: flags.codexHome } : {}),
+      });
     });
+  migrateCommand
+    .command("remove")
+    .description("take servers migrate wrote out of config.toml (your own servers are never touched)")
+    .argument("<name...>", "server names (as in codex, or as in their source)")
+    .option("--codex-home <dir>", "CODEX_HOME whose config.toml is edited (default: $CODEX_HOME or ~/.codex)")
+    .option("--dry-run", "print a unified diff of what would change and write nothing")
+    .option("--json", "print the report as one JSON object")
+    .addHelpText(
+      "after",
+      "\nExit status: 0 removed, 1 no such server in the managed block (or it is your own), 2 usage error.",
+    )
+    .action(async (names: string[], _flags: unknown, command: Command) => {
+      // Options written after the subcommand can land on `migrate` itself (it has the same ones).
+      const flags = command.optsWithGlobals<Omit<MigrateFlags, "from" | "plugins">>();
+      await run(out, flags, {
+        removeServers: names,
+        dryRun: flags.dryRun ?? false,
+        ...(flags.codexHome ? { codexHome: flags.codexHome } : {}),
+      });
+    });
+}
+
+async function run(out: Output, flags: { json?: boolean }, options: MigrateOptions): Promise<void> {
+  try {
+    const result = await migrate(options);
+    if (flags.json) out.stdout(`${JSON.stringify(toJson(result), null, 2)}\n`);
+    else out.stdout(renderReport(result));
+    // Servers that could not be migrated are reported and fail the run; the others are written.
+    setExitCode(result.report.sources.some((s) => s.error) || result.report.errors.length > 0 ? 1 : 0);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const code = isBridgeError(err) ? err.code : null;
+    if (flags.json) out.stdout(`${JSON.stringify({ ok: false, code, error: message })}\n`);
+    out.stderr(`codex-bridge migrate: ${message}\n`);
+    // By code, never by message text: a bad --from is a usage error, anything else a failure.
+    setExitCode(code === "INVALID_OPTION" ? 2 : 1);
+  }
 }
 
 function toJson(r: MigrateResult) {
@@ -98,7 +125,8 @@ export function renderReport(r: MigrateResult): string {
   }
   for (const name of rep.kept) lines.push(`  = ${name}: kept your own definition outside the block`);
   for (const k of rep.retained) lines.push(`  = ${k.name}: kept from ${k.source}`);
-  for (const name of rep.removed) lines.push(`  - ${name}: gone from its source`);
+  for (const name of rep.removed)
+    lines.push(`  - ${name}: ${r.action === "remove" ? "removed" : "gone from its source"}`);
   for (const e of rep.errors) lines.push(`  ! ${e.message}`);
   if (rep.plugins.error) lines.push(`plugins: ${rep.plugins.error} (the block keeps the plugins it had)`);
   else if (rep.plugins.written.length) {
