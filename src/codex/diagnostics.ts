@@ -4,7 +4,8 @@
  * data; rendering is the CLI's job.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { copyFile, cp, mkdtemp, rm } from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import TOML from "@iarna/toml";
 import { type CodexBinary, MIN_CODEX_VERSION, resolveCodexBinary } from "./binary.js";
@@ -143,11 +144,23 @@ async function readFromCodex(
   account: DoctorReport["account"],
 ): Promise<McpServerCheck[] | null> {
   const timeoutMs = options.timeoutMs ?? 20_000;
+  return withShadowHome(options.codexHome ?? process.env.CODEX_HOME ?? join(homedir(), ".codex"), (shadow) =>
+    askCodex(codexBin, shadow, timeoutMs, account),
+  );
+}
+
+async function askCodex(
+  codexBin: string,
+  codexHome: string,
+  timeoutMs: number,
+  account: DoctorReport["account"],
+): Promise<McpServerCheck[] | null> {
   let client: CodexClient | undefined;
   try {
     client = await CodexClient.start({
       codexBin,
-      ...(options.codexHome ? { codexHome: options.codexHome } : {}),
+      codexHome,
+      cwd: codexHome,
       connection: { requestTimeoutMs: timeoutMs },
       shutdownGraceMs: 1000,
     });
@@ -197,4 +210,29 @@ async function readAccount(client: CodexClient, account: DoctorReport["account"]
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Runs `fn` with a throwaway CODEX_HOME that holds copies of what codex reads from `home`
+ * (config.toml, auth.json, installed plugins): codex writes state files (sqlite databases,
+ * skills, an installation id) into its home as soon as it starts, and a check — `doctor`, a
+ * dry run, plugin discovery — must create or change nothing there. Removed afterwards.
+ */
+export async function withShadowHome<T>(
+  home: string | undefined,
+  fn: (shadow: string) => Promise<T>,
+): Promise<T> {
+  const shadow = await mkdtemp(join(tmpdir(), "codex-bridge-shadow-home-"));
+  try {
+    if (home !== undefined && existsSync(home)) {
+      for (const file of ["config.toml", "auth.json"]) {
+        if (existsSync(join(home, file))) await copyFile(join(home, file), join(shadow, file));
+      }
+      if (existsSync(join(home, "plugins")))
+        await cp(join(home, "plugins"), join(shadow, "plugins"), { recursive: true });
+    }
+    return await fn(shadow);
+  } finally {
+    await rm(shadow, { recursive: true, force: true });
+  }
 }

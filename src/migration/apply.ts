@@ -4,7 +4,7 @@
  * timestamped backup. A config.toml that does not parse is never touched.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
+import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import lockfile from "proper-lockfile";
 import { resolveCodexBinary } from "../codex/binary.js";
@@ -75,6 +75,13 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
   }
   const home = options.codexHome ?? defaultCodexHome();
   const configPath = join(home, "config.toml");
+  if (!existsSync(home)) {
+    throw new BridgeError(
+      "NOT_FOUND",
+      `CODEX_HOME ${home} does not exist: create it (mkdir -p ${home}) or point --codex-home at codex's home; nothing was written`,
+      { details: { path: home } },
+    );
+  }
   const ctx: SourceContext = { ...defaultContext(), ...options.context };
   const removing = options.remove === true || (options.removeServers?.length ?? 0) > 0;
   const selection = removing ? removeSelection(options, ctx) : false;
@@ -91,7 +98,6 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
           codexHome: home,
         });
 
-  await mkdir(home, { recursive: true });
   const release = options.dryRun ? null : await lock(configPath, lockTimeoutMs);
   try {
     if (!options.dryRun) await removeStaleTemps(home);
