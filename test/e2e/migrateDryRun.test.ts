@@ -2,6 +2,7 @@
 // not codex's state files (sqlite, skills) that codex writes as it starts.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../harness/cli.js";
 import { tempDir } from "../harness/tracking.js";
@@ -44,5 +45,26 @@ describe("nothing is created by --dry-run or doctor (real codex)", () => {
     expect(readdirSync(home)).toEqual(["config.toml"]);
     expect(readFileSync(join(home, "config.toml"), "utf8")).toBe(CONFIG);
     expect(existsSync(env.CODEX_BRIDGE_HOME)).toBe(false);
+  });
+
+  it("--dry-run and --json never print the secrets the report flags; they are masked as codex mcp list does", async () => {
+    await using dir = tempDir("codex-bridge-dry-");
+    writeFileSync(join(dir.path, "config.toml"), CONFIG);
+    const src = fileURLToPath(new URL("../fixtures/migration/claude-desktop-secrets.json", import.meta.url));
+    const args = ["migrate", "--no-plugins", "--from", `claude-desktop:${src}`, "--codex-home", dir.path];
+    const secrets = [
+      "ghp_R3alLo0kingT0kenValue0123456789",
+      "BSAq1w2e3r4t5y6u7i8o9p0",
+      "sk-live-0123456789abcdefghij",
+    ];
+    for (const extra of [["--dry-run"], ["--dry-run", "--json"], ["--json"]]) {
+      const r = await runCli([...args, ...extra]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      for (const secret of secrets) expect(r.stdout, extra.join(" ")).not.toContain(secret);
+      if (extra.includes("--dry-run")) expect(r.stdout).toContain("GITHUB_PERSONAL_ACCESS_TOKEN = ");
+      if (extra.includes("--dry-run")) expect(r.stdout).toContain("*****");
+    }
+    // The file itself holds them (the report warned): only the printing is masked.
+    expect(readFileSync(join(dir.path, "config.toml"), "utf8")).toContain(secrets[0]);
   });
 });

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { isBridgeError } from "../../errors.js";
 import { migrate, type MigrateOptions, type MigrateResult } from "../../migration/apply.js";
+import { maskSecrets } from "../../migration/mask.js";
 import { SOURCE_KINDS } from "../../migration/types.js";
 import { unifiedDiff } from "../../util/diff.js";
 import { type Output, setExitCode } from "../output.js";
@@ -97,19 +98,21 @@ function toJson(r: MigrateResult) {
     dryRun: r.dryRun,
     backupPath: r.backupPath,
     codexCheck: r.codexCheck,
-    ...(r.dryRun ? { diff: unifiedDiff(r.before ?? "", r.after, { a: r.configPath, b: r.configPath }) } : {}),
+    ...(r.dryRun ? { diff: maskedDiff(r, r.configPath) } : {}),
     ...r.report,
   };
+}
+
+/** The diff of what migrate changes, with secrets shown as `*****` (as `codex mcp list` does). */
+function maskedDiff(r: MigrateResult, after: string): string {
+  return unifiedDiff(maskSecrets(r.before ?? ""), maskSecrets(r.after), { a: r.configPath, b: after });
 }
 
 export function renderReport(r: MigrateResult): string {
   const rep = r.report;
   const lines: string[] = [];
   if (r.dryRun) {
-    const diff = unifiedDiff(r.before ?? "", r.after, {
-      a: r.configPath,
-      b: `${r.configPath} (after migrate)`,
-    });
+    const diff = maskedDiff(r, `${r.configPath} (after migrate)`);
     lines.push(diff ? diff.trimEnd() : "no changes", "");
   }
   for (const s of rep.sources) {
