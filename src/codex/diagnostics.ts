@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { copyFile, cp, mkdtemp, rm } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import TOML from "@iarna/toml";
 import { type CodexBinary, MIN_CODEX_VERSION, resolveCodexBinary } from "./binary.js";
+import { parseToml } from "../util/toml.js";
 import { CodexClient } from "./client.js";
 
 export type AccountStatus = "chatgpt" | "api-key" | "other" | "login-required" | "not-required" | "unknown";
@@ -99,7 +99,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   };
   if (config.exists) {
     try {
-      TOML.parse(readFileSync(configPath, "utf8"));
+      parseToml(readFileSync(configPath, "utf8"));
     } catch (err) {
       config.parses = false;
       config.error = message(err).split("\n")[0] ?? "unknown parse error";

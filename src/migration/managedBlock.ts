@@ -114,7 +114,9 @@ export function splitBlock(text: string): SplitResult {
     // The blank line written after the block belongs to it.
     if (i < lines.length && lines[i] === "" && i < lines.length - 1) i++;
   }
-  return { outside: keep.join("\n"), block, repairs };
+  let outside = keep.join("\n");
+  if (block?.split("\n").includes(ADDED_NEWLINE) && outside.endsWith("\n")) outside = outside.slice(0, -1);
+  return { outside, block, repairs };
 }
 
 function orphanEnd(lines: string[], from: number): number {
@@ -224,10 +226,19 @@ export function renderBlock(content: BlockContent): string {
  * line follows it), or at the end. {@link splitBlock} undoes it byte for byte.
  */
 export function insertBlock(outside: string, block: string): string {
-  const at = firstTableHeaderOffset(outside);
-  if (at === -1) return `${outside}${outside === "" || outside.endsWith("\n") ? "" : "\n"}${block}\n`;
-  return `${outside.slice(0, at)}${block}\n\n${outside.slice(at)}`;
+  // A byte order mark stays the file's first character (codex accepts it there only).
+  const at = Math.max(firstTableHeaderOffset(outside), outside.startsWith("\uFEFF") ? 1 : 0);
+  if (firstTableHeaderOffset(outside) !== -1)
+    return `${outside.slice(0, at)}${block}\n\n${outside.slice(at)}`;
+  if (outside === "" || outside === "\uFEFF" || outside.endsWith("\n")) return `${outside}${block}\n`;
+  // The last line had no newline: the block adds one, and says so, so that taking it out restores the bytes.
+  const [first, ...rest] = block.split("\n");
+  return `${outside}\n${[first, ADDED_NEWLINE, ...rest].join("\n")}\n`;
 }
+
+/** In a block appended to a file whose last line had no newline: `splitBlock` removes that newline again. */
+const ADDED_NEWLINE =
+  "# (the line above had no newline at its end; migrate --remove takes this one out again)";
 
 const KEY_ORDER = [
   "command",

@@ -6,21 +6,18 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import TOML from "@iarna/toml";
 import { execa } from "execa";
 import { BridgeError } from "../errors.js";
+import { parseToml } from "../util/toml.js";
 
 export type Validation = { ok: true } | { ok: false; error: string };
 
 export function parseCheck(text: string): Validation {
   try {
-    TOML.parse(text);
+    parseToml(text);
     return { ok: true };
   } catch (err) {
-    return {
-      ok: false,
-      error: (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "does not parse",
-    };
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
 }
 

@@ -1,6 +1,6 @@
 // Property test: whatever the names and values, the managed block parses back
 // to exactly what was meant, and the real codex accepts it with --strict-config.
-import TOML from "@iarna/toml";
+import * as TOML from "smol-toml";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { resolveCodexBinary } from "../../src/codex/binary.js";

@@ -1,7 +1,7 @@
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import TOML from "@iarna/toml";
+import * as TOML from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../harness/cli.js";
 import { tempDir } from "../harness/tracking.js";

@@ -1,0 +1,71 @@
+// config.toml is read as codex reads it: TOML 1.0, a UTF-8 byte order mark allowed.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { migrate } from "../../src/migration/apply.js";
+import { runCli } from "../harness/cli.js";
+import { tempDir } from "../harness/tracking.js";
+
+// TOML 1.0: mixed-type arrays (codex loads them); a BOM at the start (codex accepts it).
+const TOML_10 = '\uFEFF# mine\nmodel = "gpt-5"\nnotes = [1, "two"]\n\n[features]\nplugins = false\n';
+
+describe("TOML 1.0 as codex parses it (real codex)", () => {
+  it("a BOM and a mixed-type array: migrate writes, codex accepts, doctor says it parses, --remove gives the bytes back", async () => {
+    await using dir = tempDir("codex-bridge-toml-");
+    const config = join(dir.path, "config.toml");
+    writeFileSync(config, TOML_10);
+    const src = join(dir.path, "bridge.toml");
+    writeFileSync(src, '[mcp_servers.a]\ncommand = "a"\n');
+    const result = await migrate({
+      codexHome: dir.path,
+      from: [`bridge:${src}`],
+      plugins: false,
+      toolServer: false,
+    });
+    // codex loads the file; only its --strict-config objects to the unknown key `notes`, as it did before.
+    expect(result).toMatchObject({
+      written: true,
+      codexCheck: { rejectedOriginalToo: expect.stringContaining("unknown configuration field `notes`") },
+    });
+    expect(
+      readFileSync(config, "utf8").startsWith('\uFEFF# mine\nmodel = "gpt-5"\nnotes = [1, "two"]\n'),
+    ).toBe(true);
+    const doctor = JSON.parse((await runCli(["doctor", "--json", "--codex-home", dir.path])).stdout);
+    expect(doctor.config).toMatchObject({ exists: true, parses: true, error: null });
+    await migrate({ codexHome: dir.path, remove: true });
+    expect(readFileSync(config, "utf8")).toBe(TOML_10);
+    // With a BOM alone, codex's strict check passes on what migrate writes.
+    const bomOnly = TOML_10.replace('notes = [1, "two"]\n', "");
+    writeFileSync(config, bomOnly);
+    const again = await migrate({
+      codexHome: dir.path,
+      from: [`bridge:${src}`],
+      plugins: false,
+      toolServer: false,
+    });
+    expect(again).toMatchObject({ written: true, codexCheck: "passed" });
+    expect(readFileSync(config, "utf8").startsWith("\uFEFF# mine\n")).toBe(true);
+  });
+
+  it("--remove on a file of root keys only, with no newline at the end, gives back the exact bytes", async () => {
+    await using dir = tempDir("codex-bridge-toml-");
+    const config = join(dir.path, "config.toml");
+    const original = 'model = "gpt-5"\napproval_policy = "never"';
+    writeFileSync(config, original);
+    const src = join(dir.path, "bridge.toml");
+    writeFileSync(src, '[mcp_servers.a]\ncommand = "a"\n');
+    const first = await migrate({
+      codexHome: dir.path,
+      from: [`bridge:${src}`],
+      plugins: false,
+      toolServer: false,
+    });
+    expect(first).toMatchObject({ written: true, codexCheck: "passed" });
+    expect(
+      (await migrate({ codexHome: dir.path, from: [`bridge:${src}`], plugins: false, toolServer: false }))
+        .changed,
+    ).toBe(false);
+    await migrate({ codexHome: dir.path, remove: true });
+    expect(readFileSync(config, "utf8")).toBe(original);
+  });
+});
