@@ -141,7 +141,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
         { details: { path: configPath } },
       );
     }
-    result.codexCheck = await strictCheck(plan.text, before, options.codexBin);
+    result.codexCheck = await strictCheck(plan.text, before, options.codexBin, configPath);
     if (options.dryRun) return result;
 
     result.backupPath = before === null ? null : await backup(configPath, before, options.keepBackups ?? 5);
@@ -180,6 +180,7 @@ async function strictCheck(
   text: string,
   before: string | null,
   codexBin: string | undefined,
+  configPath: string,
 ): Promise<MigrateResult["codexCheck"]> {
   let bin: string;
   try {
@@ -187,10 +188,11 @@ async function strictCheck(
   } catch {
     return "skipped"; // no usable codex binary: the parse check above is all we can do
   }
-  const candidate = await codexCheck(text, bin);
+  const candidate = await codexCheck(text, bin, { reportPath: `${configPath} (as migrate would write it)` });
   if (candidate.ok) return "passed";
   // If codex rejects the user's file as it is, our change is not the cause.
-  const original = before === null ? { ok: true as const } : await codexCheck(before, bin);
+  const original =
+    before === null ? { ok: true as const } : await codexCheck(before, bin, { reportPath: configPath });
   if (!original.ok) return { rejectedOriginalToo: original.error };
   throw new BridgeError(
     "CONFIG_INVALID",

@@ -30,7 +30,11 @@ export function parseCheck(text: string): Validation {
 export async function codexCheck(
   text: string,
   codexBin: string,
-  options: { timeoutMs?: number } = {},
+  options: {
+    timeoutMs?: number;
+    /** The path to name in codex's message instead of the throwaway copy's (the user's config.toml). */
+    reportPath?: string;
+  } = {},
 ): Promise<Validation> {
   const home = await mkdtemp(join(tmpdir(), "codex-bridge-validate-"));
   try {
@@ -59,7 +63,9 @@ export async function codexCheck(
       );
     }
     if (result.exitCode === 0) return { ok: true };
-    return { ok: false, error: codexError(String(result.stdout), String(result.stderr)) };
+    const error = codexError(String(result.stdout), String(result.stderr));
+    const copy = join(home, "config.toml");
+    return { ok: false, error: options.reportPath ? error.split(copy).join(options.reportPath) : error };
   } finally {
     await rm(home, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 // config.toml is read as codex reads it: TOML 1.0, a UTF-8 byte order mark allowed.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { migrate } from "../../src/migration/apply.js";
 import { runCli } from "../harness/cli.js";
@@ -67,5 +68,45 @@ describe("TOML 1.0 as codex parses it (real codex)", () => {
     ).toBe(false);
     await migrate({ codexHome: dir.path, remove: true });
     expect(readFileSync(config, "utf8")).toBe(original);
+  });
+});
+
+describe("error messages name the user's file and end in a reason", () => {
+  it("codex's rejection names config.toml, not a temp copy; TOML and YAML errors end in their reason", async () => {
+    await using dir = tempDir("codex-bridge-toml-");
+    const config = join(dir.path, "config.toml");
+    writeFileSync(config, 'model = "m"\nnot_a_codex_key = 1\n');
+    const src = join(dir.path, "bridge.toml");
+    writeFileSync(src, '[mcp_servers.a]\ncommand = "a"\n');
+    const result = await migrate({ codexHome: dir.path, from: [`bridge:${src}`], plugins: false });
+    expect(result.codexCheck).toEqual({
+      rejectedOriginalToo: expect.stringMatching(
+        new RegExp(`^${config.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:2:1: unknown configuration field`),
+      ),
+    });
+    expect(JSON.stringify(result.codexCheck)).not.toContain("codex-bridge-validate-");
+
+    writeFileSync(config, 'model = "m"\nbroken = \n');
+    const toml = await runCli([
+      "migrate",
+      "--no-plugins",
+      "--from",
+      `bridge:${src}`,
+      "--codex-home",
+      dir.path,
+    ]);
+    expect(toml.exitCode).toBe(1);
+    expect(toml.stderr).toMatch(/does not parse \(line 2, column \d+: [a-z][^:]*[a-z]\); fix it first/);
+
+    writeFileSync(config, 'model = "m"\n');
+    const yaml = fileURLToPath(new URL("../fixtures/migration/hermes-broken.yaml", import.meta.url));
+    const bad = await migrate({
+      codexHome: dir.path,
+      from: [`hermes:${yaml}`],
+      plugins: false,
+      dryRun: true,
+    });
+    const error = bad.report.sources[0]?.error ?? "";
+    expect(error).toMatch(/hermes-broken\.yaml: .*at line 2, column \d+$/);
   });
 });

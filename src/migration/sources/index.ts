@@ -83,7 +83,7 @@ export function readSource(source: SourceRef, ctx: SourceContext): SourceResult 
     entries = reader.extract(text, ctx, source.path);
     disabled = reader.disabled?.(text, ctx, source.path) ?? {};
   } catch (err) {
-    result.fileError = `${source.path}: ${err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err)}`;
+    result.fileError = `${source.path}: ${oneLineError(err)}`;
     return result;
   }
   const dialect: Dialect = source.kind === "hermes" ? "hermes" : source.kind === "bridge" ? "bridge" : "json";
@@ -113,4 +113,10 @@ export function refContext(source: SourceRef, ctx: SourceContext): RefContext {
   else if ([".vscode", ".cursor"].includes(basename(dir)) && dirname(dir) !== resolve(home))
     workspace = dirname(dir);
   return { home, workspace };
+}
+
+/** A parser's message on one line: its code frame cut off, and the colon that introduced it too. */
+export function oneLineError(err: unknown): string {
+  const first = (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
+  return first.replace(/[\s:]+$/, "") || "does not parse";
 }
