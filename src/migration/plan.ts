@@ -164,8 +164,8 @@ export function planMigration(input: PlanInput): Plan {
     if (earlier && readOk.has(earlier.source) && earlier.source !== server.source) {
       report.errors.push({
         name,
-        source: server.source,
-        message: `server ${name} is also defined by ${earlier.source}; this one (${server.source}) wins`,
+        source: earlier.source,
+        message: `server ${name} from ${earlier.source} was not migrated: ${server.source} defines it too and comes later, so its definition is written`,
       });
     }
     const entry: BlockServer = { source: server.source, table: server.table };
@@ -199,6 +199,10 @@ export function planMigration(input: PlanInput): Plan {
     }
   }
   report.migrated = report.migrated.filter((m) => content.servers.get(m.name)?.source === m.source);
+  // Two sources for a name the user defines: the user's wins, as it should; nothing failed.
+  report.errors = report.errors.filter(
+    (e) => !report.kept.includes(e.name) || !/ was not migrated: /.test(e.message),
+  );
 
   if (input.plugins?.ok) {
     for (const plugin of input.plugins.plugins) {

@@ -38,9 +38,10 @@ export function registerMigrate(program: Command, out: Output): void {
       `
 Everything codex-bridge writes sits between two marker comments in config.toml;
 everything else in the file stays byte for byte. A config.toml that does not
-parse is refused and left as it is. Exit status: 0 done (or nothing to do),
-1 refused, failed, or some server could not be migrated (the others are
-written), 2 usage error.`,
+parse is refused and left as it is. Exit status: 0 done (or nothing to do;
+your own definition of a server kept over a source's is not a failure),
+1 refused, failed, or some server or source could not be migrated (the
+others are written; every such line says "error"), 2 usage error.`,
     )
     .action(async (flags: MigrateFlags) => {
       await run(out, flags, {
@@ -117,7 +118,7 @@ export function renderReport(r: MigrateResult): string {
   }
   for (const s of rep.sources) {
     lines.push(
-      `source ${s.label}: ${s.error ? `ERROR ${s.error}` : s.found ? `${s.servers} server(s)` : "not found"}`,
+      `source ${s.label}: ${s.error ? `error: ${s.error}` : s.found ? `${s.servers} server(s)` : "not found"}`,
     );
   }
   for (const m of rep.migrated) {
@@ -130,7 +131,7 @@ export function renderReport(r: MigrateResult): string {
   for (const k of rep.retained) lines.push(`  = ${k.name}: kept from ${k.source}`);
   for (const name of rep.removed)
     lines.push(`  - ${name}: ${r.action === "remove" ? "removed" : "gone from its source"}`);
-  for (const e of rep.errors) lines.push(`  ! ${e.message}`);
+  for (const e of rep.errors) lines.push(`  ! error: ${e.message}`);
   if (rep.plugins.error) lines.push(`plugins: ${rep.plugins.error} (the block keeps the plugins it had)`);
   else if (rep.plugins.written.length) {
     lines.push(
@@ -144,6 +145,20 @@ export function renderReport(r: MigrateResult): string {
   if (typeof r.codexCheck === "object") {
     lines.push(
       `note: codex --strict-config rejects your config.toml as it already was: ${r.codexCheck.rejectedOriginalToo}`,
+    );
+  }
+  const failed = rep.sources.filter((s) => s.error).length;
+  if (failed + rep.errors.length > 0) {
+    lines.push(
+      "",
+      `error: not everything was migrated (${[
+        failed ? `${failed} source(s) could not be read` : "",
+        rep.errors.length ? `${rep.errors.length} server(s) not migrated` : "",
+      ]
+        .filter(Boolean)
+        .join(
+          ", ",
+        )}; see the lines marked error above); the rest was ${r.dryRun ? "planned" : "written"} — exit status 1`,
     );
   }
   const verb = r.dryRun
