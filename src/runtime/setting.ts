@@ -23,7 +23,7 @@ export function parseRuntimeSetting(value: string): RuntimeSetting {
   if (v === "off" || v === "auto") return "auto";
   throw new BridgeError(
     "INVALID_OPTION",
-    `runtime ${JSON.stringify(value)} is not one of on, off, auto, codex_app_server`,
+    `runtime ${JSON.stringify(value)} is not one of status, on, off, auto, codex_app_server`,
   );
 }
 

@@ -71,6 +71,27 @@ describe("codex-bridge runtime (real codex)", () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ runtime: "auto", ok: false });
     const usage = await runCli(["runtime", "sideways"], { env });
     expect(usage.exitCode).toBe(2);
+    expect(usage.stderr).toContain("is not one of status, on, off, auto, codex_app_server");
+  });
+
+  it("on: shows what migrate warns about; on again says it already is", async () => {
+    await using bridgeHome = tempDir("codex-bridge-bh-");
+    await using codexHome = tempDir("codex-bridge-ch-");
+    const env = { CODEX_BRIDGE_HOME: bridgeHome.path, CODEX_HOME: codexHome.path };
+    writeFileSync(
+      join(bridgeHome.path, "config.toml"),
+      `[mcp_servers.gh]\ncommand = "gh-mcp"\nenv = { GITHUB_TOKEN = "ghp_literal0123456789abcdef" }\nretries = 3\n\n` +
+        `[mcp_servers.events]\nurl = "http://127.0.0.1:9/sse"\n`,
+    );
+    writeFileSync(join(codexHome.path, "config.toml"), "[features]\nplugins = false\n");
+    const on = await runCli(["runtime", "on", "--no-plugins"], { env });
+    expect(on.exitCode, on.stderr).toBe(0);
+    expect(on.stdout).toContain("warning: env.GITHUB_TOKEN: a literal secret is copied");
+    expect(on.stdout).toContain("skipped: retries: not a codex MCP server key");
+    expect(on.stdout).toMatch(/events:\n\s+disabled: its url ends in \/sse/);
+    const again = await runCli(["runtime", "on", "--no-plugins"], { env });
+    expect(again.stdout).toContain("runtime: already codex_app_server");
+    expect(again.stdout).not.toContain("codex_app_server → codex_app_server");
   });
 });
 
