@@ -40,12 +40,14 @@ export interface DoctorReport {
   mcpServers: McpServerCheck[] | null;
   /** One line per problem, each saying what to do. Empty when ok. */
   problems: string[];
+  /** What does not stop a turn but is not right either (an MCP server that failed to start). */
+  warnings: string[];
 }
 
 export interface McpServerCheck {
   name: string;
-  /** `connected`: started and listed its tools; `failed`: see `error`. */
-  status: "connected" | "failed";
+  /** `connected`: started and listed its tools; `failed`: see `error`; `disabled`: `enabled = false` in config.toml (not started). */
+  status: "connected" | "failed" | "disabled";
   tools: number;
   error: string | null;
 }
@@ -119,6 +121,11 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   let mcpServers: McpServerCheck[] | null = null;
   if (binary.ok && binary.path) {
     mcpServers = await readFromCodex(binary.path, options, account);
+    // codex lists a server configured with enabled = false as if it had started with no tools.
+    const disabled = disabledServers(config.exists && config.parses ? configPath : null);
+    for (const server of mcpServers ?? []) {
+      if (disabled.has(server.name)) Object.assign(server, { status: "disabled", tools: 0, error: null });
+    }
     if (account.error) problems.push(`could not read the account from codex: ${account.error}`);
     else if (account.status === "login-required") {
       problems.push("codex needs a login: run `codex login` (or set an API key) and try again");
@@ -134,7 +141,30 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     account,
     mcpServers,
     problems,
+    warnings: (mcpServers ?? [])
+      .filter((s) => s.status === "failed")
+      .map(
+        (s) =>
+          `MCP server ${s.name} failed to start (${s.error ?? "no reason given"}); turns run without its tools`,
+      ),
   };
+}
+
+function disabledServers(configPath: string | null): Set<string> {
+  if (configPath === null) return new Set();
+  try {
+    const servers = (parseToml(readFileSync(configPath, "utf8")).mcp_servers ?? {}) as Record<
+      string,
+      { enabled?: unknown }
+    >;
+    return new Set(
+      Object.entries(servers)
+        .filter(([, t]) => t.enabled === false)
+        .map(([n]) => n),
+    );
+  } catch {
+    return new Set();
+  }
 }
 
 /** Fills `account` and returns the MCP server checks, from one short-lived app-server. */

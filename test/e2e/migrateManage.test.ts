@@ -59,4 +59,41 @@ describe("migrate remove / --remove --from", () => {
       readFileSync(fixture("codex-user-config.toml"), "utf8"),
     );
   });
+
+  it("migrate list: the servers migrate wrote, their source, enabled or not and why; --json", async () => {
+    await using dir = tempDir("codex-bridge-manage-");
+    const { env, home, cursor } = await setUp(dir.path);
+    const sse = join(dir.path, "sse.json");
+    copyFileSync(fixture("cursor-sse.json"), sse);
+    await runCli(["migrate", "--no-plugins", "--from", `cursor:${sse}`, ...home], { env });
+    const r = await runCli(["migrate", "list", "--json", ...home], { env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const list = JSON.parse(r.stdout) as { servers: Array<Record<string, unknown>> };
+    const byName = Object.fromEntries(list.servers.map((s) => [s.name, s]));
+    expect(Object.keys(byName).sort()).toEqual([
+      "asana",
+      "codex-bridge-tools",
+      "context7",
+      "linear",
+      "memory",
+      "notes",
+    ]);
+    expect(byName.memory).toEqual({
+      name: "memory",
+      source: `cursor:${cursor}`,
+      from: null,
+      enabled: true,
+      disabled: null,
+    });
+    expect(byName.linear).toMatchObject({
+      enabled: false,
+      disabled: expect.stringContaining("streamable HTTP only"),
+    });
+    expect(byName.github).toBeUndefined();
+    const text = await runCli(["migrate", "list", ...home], { env });
+    expect(text.stdout).toMatch(/ {2}linear {2}disabled {2}cursor:\S+\n {6}why: type sse/);
+    expect(text.stdout).toMatch(/ {2}memory {2}enabled {3}cursor:/);
+    const before = readFileSync(join(dir.path, "config.toml"), "utf8");
+    expect(readFileSync(join(dir.path, "config.toml"), "utf8")).toBe(before);
+  });
 });

@@ -103,7 +103,8 @@ describe("codex-bridge doctor sees the managed block and MCP servers (real codex
     writeFileSync(
       join(bridgeHome.path, "config.toml"),
       `[mcp_servers.echo]\ncommand = ${JSON.stringify(process.execPath)}\nargs = [${JSON.stringify(echoServer)}]\n\n` +
-        `[mcp_servers.broken]\ncommand = "/nonexistent/server"\n`,
+        `[mcp_servers.broken]\ncommand = "/nonexistent/server"\n\n` +
+        `[mcp_servers.off]\ncommand = ${JSON.stringify(process.execPath)}\nargs = [${JSON.stringify(echoServer)}]\nenabled = false\n`,
     );
     const configPath = join(codexHome.path, "config.toml");
     writeFileSync(configPath, "[features]\nplugins = false\n");
@@ -129,5 +130,13 @@ describe("codex-bridge doctor sees the managed block and MCP servers (real codex
     expect(human.stdout).toContain("managed block  drifted");
     expect(human.stdout).toMatch(/ok {3}mcp echo {2}connected, 1 tool/);
     expect(human.stdout).toMatch(/FAIL mcp broken {2}failed: /);
+    // A disabled server is reported as disabled (with why), not as "connected, 0 tools".
+    expect(byName.off).toMatchObject({ status: "disabled", tools: 0 });
+    expect(human.stdout).toMatch(/ {5}mcp off {2}disabled: disabled in its source/);
+    // After a FAIL line, doctor does not say everything is in place.
+    expect(human.stdout).not.toContain("Everything needed to run a turn is in place");
+    expect(human.stdout).toMatch(
+      /\n(A turn can run, but|Also):\n( {2}- .*\n)* {2}- MCP server broken failed to start/,
+    );
   });
 });

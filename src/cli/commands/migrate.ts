@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { isBridgeError } from "../../errors.js";
 import { migrate, type MigrateOptions, type MigrateResult } from "../../migration/apply.js";
+import { listManaged, type ManagedList } from "../../migration/list.js";
 import { maskSecrets } from "../../migration/mask.js";
 import { SOURCE_KINDS } from "../../migration/types.js";
 import { unifiedDiff } from "../../util/diff.js";
@@ -53,6 +54,34 @@ others are written; every such line says "error"), 2 usage error.`,
       });
     });
   migrateCommand
+    .command("list")
+    .description(
+      "list the servers and plugins migrate wrote into config.toml: source, enabled or not, and why",
+    )
+    .option("--codex-home <dir>", "CODEX_HOME whose config.toml is read (default: $CODEX_HOME or ~/.codex)")
+    .option("--json", "print one JSON object")
+    .addHelpText(
+      "after",
+      "\nWrites nothing. Exit status: 0 listed, 1 CODEX_HOME missing or config.toml unreadable.",
+    )
+    .action(async (_flags: unknown, command: Command) => {
+      const flags = command.optsWithGlobals<{ codexHome?: string; json?: boolean }>();
+      try {
+        const list = await listManaged(flags.codexHome ? { codexHome: flags.codexHome } : {});
+        if (flags.json) out.stdout(`${JSON.stringify({ ok: true, ...list }, null, 2)}\n`);
+        else out.stdout(renderList(list));
+        setExitCode(0);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        if (flags.json)
+          out.stdout(
+            `${JSON.stringify({ ok: false, code: isBridgeError(err) ? err.code : null, error: message })}\n`,
+          );
+        out.stderr(`codex-bridge migrate list: ${message}\n`);
+        setExitCode(1);
+      }
+    });
+  migrateCommand
     .command("remove")
     .description("take servers migrate wrote out of config.toml (your own servers are never touched)")
     .argument("<name...>", "server names (as in codex, or as in their source)")
@@ -102,6 +131,24 @@ function toJson(r: MigrateResult) {
     ...(r.dryRun ? { diff: maskedDiff(r, r.configPath) } : {}),
     ...r.report,
   };
+}
+
+function renderList(list: ManagedList): string {
+  const lines = [`${list.configPath}:`];
+  if (list.servers.length === 0) lines.push("  no servers written by migrate");
+  for (const s of list.servers) {
+    lines.push(
+      `  ${s.name}  ${s.enabled ? "enabled " : "disabled"}  ${s.source}${s.from !== null ? ` (named ${JSON.stringify(s.from)} there)` : ""}`,
+    );
+    if (s.disabled !== null) lines.push(`      why: ${s.disabled}`);
+  }
+  if (list.plugins.length > 0)
+    lines.push(`plugins: ${list.plugins.map((p) => `${p.id}${p.enabled ? "" : " (disabled)"}`).join(", ")}`);
+  if (list.rewritten)
+    lines.push(
+      "note: another program rearranged config.toml since migrate wrote it; the next migrate rebuilds the block",
+    );
+  return `${lines.join("\n")}\n`;
 }
 
 /** The diff of what migrate changes, with secrets shown as `*****` (as `codex mcp list` does). */
