@@ -231,7 +231,7 @@ describe("migrated servers start in codex as they did in their tool", () => {
   it("JSONC: commas and comment marks inside strings reach the server as written; a wrong type is named", async () => {
     await using dir = tempDir("codex-bridge-faith-");
     writeFileSync(join(dir.path, "config.toml"), "[features]\nplugins = false\n");
-    const src = source(dir.path, "vscode-commas.json");
+    const src = source(dir.path, "vscode-commas.jsonc");
     const result = await migrate({
       codexHome: dir.path,
       from: [`vscode:${src}`],

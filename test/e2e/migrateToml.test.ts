@@ -1,7 +1,6 @@
 // config.toml is read as codex reads it: TOML 1.0, a UTF-8 byte order mark allowed.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { migrate } from "../../src/migration/apply.js";
 import { runCli } from "../harness/cli.js";
@@ -99,7 +98,9 @@ describe("error messages name the user's file and end in a reason", () => {
     expect(toml.stderr).toMatch(/does not parse \(line 2, column \d+: [a-z][^:]*[a-z]\); fix it first/);
 
     writeFileSync(config, 'model = "m"\n');
-    const yaml = fileURLToPath(new URL("../fixtures/migration/hermes-broken.yaml", import.meta.url));
+    // Hermes config.yaml with a typo (a value and a mapping on one line).
+    const yaml = join(dir.path, "hermes-broken.yaml");
+    writeFileSync(yaml, 'mcp_servers:\n  time: command: uvx\n    args: ["mcp-server-time"]\n');
     const bad = await migrate({
       codexHome: dir.path,
       from: [`hermes:${yaml}`],
