@@ -4,10 +4,11 @@
  * data; rendering is the CLI's job.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { copyFile, cp, mkdtemp, rm } from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import TOML from "@iarna/toml";
 import { type CodexBinary, MIN_CODEX_VERSION, resolveCodexBinary } from "./binary.js";
+import { parseToml } from "../util/toml.js";
 import { CodexClient } from "./client.js";
 
 export type AccountStatus = "chatgpt" | "api-key" | "other" | "login-required" | "not-required" | "unknown";
@@ -39,12 +40,14 @@ export interface DoctorReport {
   mcpServers: McpServerCheck[] | null;
   /** One line per problem, each saying what to do. Empty when ok. */
   problems: string[];
+  /** What does not stop a turn but is not right either (an MCP server that failed to start). */
+  warnings: string[];
 }
 
 export interface McpServerCheck {
   name: string;
-  /** `connected`: started and listed its tools; `failed`: see `error`. */
-  status: "connected" | "failed";
+  /** `connected`: started and listed its tools; `failed`: see `error`; `disabled`: `enabled = false` in config.toml (not started). */
+  status: "connected" | "failed" | "disabled";
   tools: number;
   error: string | null;
 }
@@ -98,7 +101,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   };
   if (config.exists) {
     try {
-      TOML.parse(readFileSync(configPath, "utf8"));
+      parseToml(readFileSync(configPath, "utf8"));
     } catch (err) {
       config.parses = false;
       config.error = message(err).split("\n")[0] ?? "unknown parse error";
@@ -118,6 +121,11 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   let mcpServers: McpServerCheck[] | null = null;
   if (binary.ok && binary.path) {
     mcpServers = await readFromCodex(binary.path, options, account);
+    // codex lists a server configured with enabled = false as if it had started with no tools.
+    const disabled = disabledServers(config.exists && config.parses ? configPath : null);
+    for (const server of mcpServers ?? []) {
+      if (disabled.has(server.name)) Object.assign(server, { status: "disabled", tools: 0, error: null });
+    }
     if (account.error) problems.push(`could not read the account from codex: ${account.error}`);
     else if (account.status === "login-required") {
       problems.push("codex needs a login: run `npx codex login` (or set an API key) and try again");
@@ -133,7 +141,30 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     account,
     mcpServers,
     problems,
+    warnings: (mcpServers ?? [])
+      .filter((s) => s.status === "failed")
+      .map(
+        (s) =>
+          `MCP server ${s.name} failed to start (${s.error ?? "no reason given"}); turns run without its tools`,
+      ),
   };
+}
+
+function disabledServers(configPath: string | null): Set<string> {
+  if (configPath === null) return new Set();
+  try {
+    const servers = (parseToml(readFileSync(configPath, "utf8")).mcp_servers ?? {}) as Record<
+      string,
+      { enabled?: unknown }
+    >;
+    return new Set(
+      Object.entries(servers)
+        .filter(([, t]) => t.enabled === false)
+        .map(([n]) => n),
+    );
+  } catch {
+    return new Set();
+  }
 }
 
 /** Fills `account` and returns the MCP server checks, from one short-lived app-server. */
@@ -143,11 +174,23 @@ async function readFromCodex(
   account: DoctorReport["account"],
 ): Promise<McpServerCheck[] | null> {
   const timeoutMs = options.timeoutMs ?? 20_000;
+  return withShadowHome(options.codexHome ?? process.env.CODEX_HOME ?? join(homedir(), ".codex"), (shadow) =>
+    askCodex(codexBin, shadow, timeoutMs, account),
+  );
+}
+
+async function askCodex(
+  codexBin: string,
+  codexHome: string,
+  timeoutMs: number,
+  account: DoctorReport["account"],
+): Promise<McpServerCheck[] | null> {
   let client: CodexClient | undefined;
   try {
     client = await CodexClient.start({
       codexBin,
-      ...(options.codexHome ? { codexHome: options.codexHome } : {}),
+      codexHome,
+      cwd: codexHome,
       connection: { requestTimeoutMs: timeoutMs },
       shutdownGraceMs: 1000,
     });
@@ -197,4 +240,29 @@ async function readAccount(client: CodexClient, account: DoctorReport["account"]
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Runs `fn` with a throwaway CODEX_HOME that holds copies of what codex reads from `home`
+ * (config.toml, auth.json, installed plugins): codex writes state files (sqlite databases,
+ * skills, an installation id) into its home as soon as it starts, and a check — `doctor`, a
+ * dry run, plugin discovery — must create or change nothing there. Removed afterwards.
+ */
+export async function withShadowHome<T>(
+  home: string | undefined,
+  fn: (shadow: string) => Promise<T>,
+): Promise<T> {
+  const shadow = await mkdtemp(join(tmpdir(), "codex-bridge-shadow-home-"));
+  try {
+    if (home !== undefined && existsSync(home)) {
+      for (const file of ["config.toml", "auth.json"]) {
+        if (existsSync(join(home, file))) await copyFile(join(home, file), join(shadow, file));
+      }
+      if (existsSync(join(home, "plugins")))
+        await cp(join(home, "plugins"), join(shadow, "plugins"), { recursive: true });
+    }
+    return await fn(shadow);
+  } finally {
+    await rm(shadow, { recursive: true, force: true });
+  }
 }

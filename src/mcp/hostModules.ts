@@ -7,8 +7,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import TOML from "@iarna/toml";
 import { type BrandedTool, isTool } from "./defineTool.js";
+import { parseToml } from "../util/toml.js";
 
 export interface LoadedModules {
   tools: BrandedTool[];
@@ -80,7 +80,7 @@ export function configuredModules(configPath: string): {
   const baseDir = dirname(configPath);
   if (!existsSync(configPath)) return { modules: [], baseDir, error: null };
   try {
-    const doc = TOML.parse(readFileSync(configPath, "utf8")) as {
+    const doc = parseToml(readFileSync(configPath, "utf8")) as {
       tools?: { modules?: unknown; module_timeout_ms?: unknown };
     };
     const modules = doc.tools?.modules ?? [];

@@ -4,17 +4,19 @@
  * timestamped backup. A config.toml that does not parse is never touched.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
+import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import lockfile from "proper-lockfile";
 import { resolveCodexBinary } from "../codex/binary.js";
 import { BridgeError } from "../errors.js";
 import { codexHome as defaultCodexHome } from "../paths.js";
 import { atomicWrite, tempPrefix, writeSynced } from "../util/atomicFile.js";
-import { type MigrationReport, type PluginDiscovery, planMigration } from "./plan.js";
+import { type MigrationReport, type PluginDiscovery, planMigration, type RemoveSelection } from "./plan.js";
 import { discoverPlugins } from "./plugins.js";
 import { defaultContext, parseSources, readSource, type SourceContext } from "./sources/index.js";
+import { expandToolFilters } from "./toolFilters.js";
 import { toolServerTable } from "./toolServer.js";
+import { sourceLabel } from "./types.js";
 import { codexCheck, parseCheck } from "./validate.js";
 
 export interface MigrateOptions {
@@ -29,8 +31,13 @@ export interface MigrateOptions {
   plugins?: boolean;
   /** Leave the bridge's own tool server out. Default: included. */
   toolServer?: boolean;
-  /** Take the managed block out. */
+  /**
+   * Take the managed block out. With `from`, only the servers of those sources (`KIND` matches
+   * every path of that kind); with `removeServers`, only those servers. The rest of the block stays.
+   */
   remove?: boolean;
+  /** Servers to take out of the block (codex name or the name in their source); implies `remove`. */
+  removeServers?: string[];
   /** Where project-level sources are looked for, and how paths resolve. */
   context?: Partial<SourceContext>;
   /** How long to wait for another process's migration to release the lock, in ms. Default 60000. */
@@ -47,6 +54,8 @@ export interface MigrateResult {
   changed: boolean;
   written: boolean;
   dryRun: boolean;
+  /** `remove`: servers were taken out (`report.removed` names them), nothing was added. */
+  action: "migrate" | "remove";
   backupPath: string | null;
   /** The text before and after (for diffs). */
   before: string | null;
@@ -66,19 +75,29 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
   }
   const home = options.codexHome ?? defaultCodexHome();
   const configPath = join(home, "config.toml");
+  if (!existsSync(home)) {
+    throw new BridgeError(
+      "NOT_FOUND",
+      `CODEX_HOME ${home} does not exist: create it (mkdir -p ${home}) or point --codex-home at codex's home; nothing was written`,
+      { details: { path: home } },
+    );
+  }
   const ctx: SourceContext = { ...defaultContext(), ...options.context };
-  const sources = parseSources(options.remove ? [] : (options.from ?? []), ctx).map((s) =>
-    readSource(s, ctx),
+  const removing = options.remove === true || (options.removeServers?.length ?? 0) > 0;
+  const selection = removing ? removeSelection(options, ctx) : false;
+  const sources = removing ? [] : parseSources(options.from ?? [], ctx).map((s) => readSource(s, ctx));
+  await expandToolFilters(
+    sources.flatMap((s) => s.servers),
+    options.codexBin ? { codexBin: options.codexBin } : {},
   );
   const plugins: PluginDiscovery =
-    options.remove || options.plugins === false
+    removing || options.plugins === false
       ? null
       : await discoverPlugins({
           ...(options.codexBin ? { codexBin: options.codexBin } : {}),
           codexHome: home,
         });
 
-  await mkdir(home, { recursive: true });
   const release = options.dryRun ? null : await lock(configPath, lockTimeoutMs);
   try {
     if (!options.dryRun) await removeStaleTemps(home);
@@ -98,13 +117,14 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
       sources,
       plugins,
       toolServer: options.toolServer === false ? null : toolServerTable(ctx.env),
-      remove: options.remove ?? false,
+      remove: selection,
     });
     const result: MigrateResult = {
       configPath,
       changed: plan.report.changed,
       written: false,
       dryRun: options.dryRun ?? false,
+      action: removing ? "remove" : "migrate",
       backupPath: null,
       before,
       after: plan.text,
@@ -121,7 +141,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
         { details: { path: configPath } },
       );
     }
-    result.codexCheck = await strictCheck(plan.text, before, options.codexBin);
+    result.codexCheck = await strictCheck(plan.text, before, options.codexBin, configPath);
     if (options.dryRun) return result;
 
     result.backupPath = before === null ? null : await backup(configPath, before, options.keepBackups ?? 5);
@@ -137,10 +157,30 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
   }
 }
 
+/** What `remove` takes out: everything, or the servers of some sources and/or some names. */
+function removeSelection(options: MigrateOptions, ctx: SourceContext): true | RemoveSelection {
+  const from = options.from ?? [];
+  const names = options.removeServers ?? [];
+  if (from.length === 0 && names.length === 0) return true;
+  const selection: RemoveSelection = {};
+  if (names.length > 0) selection.names = names;
+  if (from.length > 0) {
+    const kinds = new Set<string>();
+    const labels = new Set<string>();
+    for (const value of from) {
+      if (value.includes(":")) for (const ref of parseSources([value], ctx)) labels.add(sourceLabel(ref));
+      else kinds.add(parseSources([value], ctx)[0]?.kind ?? value);
+    }
+    selection.source = (label) => labels.has(label) || kinds.has(label.slice(0, label.indexOf(":")));
+  }
+  return selection;
+}
+
 async function strictCheck(
   text: string,
   before: string | null,
   codexBin: string | undefined,
+  configPath: string,
 ): Promise<MigrateResult["codexCheck"]> {
   let bin: string;
   try {
@@ -148,10 +188,11 @@ async function strictCheck(
   } catch {
     return "skipped"; // no usable codex binary: the parse check above is all we can do
   }
-  const candidate = await codexCheck(text, bin);
+  const candidate = await codexCheck(text, bin, { reportPath: `${configPath} (as migrate would write it)` });
   if (candidate.ok) return "passed";
   // If codex rejects the user's file as it is, our change is not the cause.
-  const original = before === null ? { ok: true as const } : await codexCheck(before, bin);
+  const original =
+    before === null ? { ok: true as const } : await codexCheck(before, bin, { reportPath: configPath });
   if (!original.ok) return { rejectedOriginalToo: original.error };
   throw new BridgeError(
     "CONFIG_INVALID",

@@ -2,6 +2,7 @@
 import { unifiedDiff } from "../util/diff.js";
 import { migrate } from "./apply.js";
 import { splitBlock } from "./managedBlock.js";
+import { maskSecrets } from "./mask.js";
 
 export interface BlockState {
   state: "absent" | "current" | "drifted" | "unknown";
@@ -22,7 +23,7 @@ export async function managedBlockState(
     return {
       state: "drifted",
       configPath: result.configPath,
-      diff: unifiedDiff(result.before ?? "", result.after, {
+      diff: unifiedDiff(maskSecrets(result.before ?? ""), maskSecrets(result.after), {
         a: result.configPath,
         b: `${result.configPath} (migrate)`,
       }),

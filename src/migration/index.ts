@@ -5,6 +5,7 @@
  */
 export { type MigrateOptions, type MigrateResult, migrate } from "./apply.js";
 export { type BlockState, managedBlockState } from "./drift.js";
+export { listManaged, type ManagedList, type ManagedServer } from "./list.js";
 export {
   DEFAULT_PERMISSIONS,
   type MigrationReport,

@@ -1,16 +1,23 @@
 /** Installed codex plugins, as codex itself lists them (`plugin/list` on a short-lived app-server). */
 import { CodexClient } from "../codex/client.js";
+import { withShadowHome } from "../codex/diagnostics.js";
 import type { PluginDiscovery } from "./plan.js";
 
 export async function discoverPlugins(options: {
   codexBin?: string;
   codexHome?: string;
 }): Promise<PluginDiscovery> {
+  // In a copy of CODEX_HOME: codex writes state files into its home as it starts.
+  return withShadowHome(options.codexHome, (shadow) => listPlugins(options.codexBin, shadow));
+}
+
+async function listPlugins(codexBin: string | undefined, codexHome: string): Promise<PluginDiscovery> {
   let client: CodexClient | undefined;
   try {
     client = await CodexClient.start({
-      ...(options.codexBin ? { codexBin: options.codexBin } : {}),
-      ...(options.codexHome ? { codexHome: options.codexHome } : {}),
+      ...(codexBin ? { codexBin } : {}),
+      codexHome,
+      cwd: codexHome,
       connection: { requestTimeoutMs: 20_000 },
       shutdownGraceMs: 1000,
     });

@@ -1,5 +1,6 @@
 /** Shapes shared by the migration: sources, imported servers, the report. */
 import type { TomlValue } from "../util/toml.js";
+import type { ToolFilter } from "./toolFilters.js";
 
 export const SOURCE_KINDS = [
   "bridge",
@@ -31,6 +32,10 @@ export interface ImportedServer {
   skipped: string[];
   /** Things the user should know (a literal secret copied, SSE transport…). */
   warnings: string[];
+  /** Why the server is written with `enabled = false` (absent: enabled as in its source). */
+  disabled?: string;
+  /** A glob tool filter still to expand against the server's tools (Hermes). */
+  toolFilter?: ToolFilter;
 }
 
 export interface ServerError {

@@ -6,21 +6,18 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import TOML from "@iarna/toml";
 import { execa } from "execa";
 import { BridgeError } from "../errors.js";
+import { parseToml } from "../util/toml.js";
 
 export type Validation = { ok: true } | { ok: false; error: string };
 
 export function parseCheck(text: string): Validation {
   try {
-    TOML.parse(text);
+    parseToml(text);
     return { ok: true };
   } catch (err) {
-    return {
-      ok: false,
-      error: (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "does not parse",
-    };
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
 }
 
@@ -33,7 +30,11 @@ export function parseCheck(text: string): Validation {
 export async function codexCheck(
   text: string,
   codexBin: string,
-  options: { timeoutMs?: number } = {},
+  options: {
+    timeoutMs?: number;
+    /** The path to name in codex's message instead of the throwaway copy's (the user's config.toml). */
+    reportPath?: string;
+  } = {},
 ): Promise<Validation> {
   const home = await mkdtemp(join(tmpdir(), "codex-bridge-validate-"));
   try {
@@ -62,7 +63,9 @@ export async function codexCheck(
       );
     }
     if (result.exitCode === 0) return { ok: true };
-    return { ok: false, error: codexError(String(result.stdout), String(result.stderr)) };
+    const error = codexError(String(result.stdout), String(result.stderr));
+    const copy = join(home, "config.toml");
+    return { ok: false, error: options.reportPath ? error.split(copy).join(options.reportPath) : error };
   } finally {
     await rm(home, { recursive: true, force: true });
   }

@@ -7,11 +7,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import TOML from "@iarna/toml";
 import { BridgeError } from "../errors.js";
 import { bridgeConfigPath } from "../paths.js";
 import { atomicWrite } from "../util/atomicFile.js";
-import { tomlString } from "../util/toml.js";
+import { parseToml, tomlString } from "../util/toml.js";
 import { firstTableHeaderOffset } from "../util/tomlScan.js";
 
 export const RUNTIME_SETTINGS = ["auto", "codex_app_server"] as const;
@@ -24,7 +23,7 @@ export function parseRuntimeSetting(value: string): RuntimeSetting {
   if (v === "off" || v === "auto") return "auto";
   throw new BridgeError(
     "INVALID_OPTION",
-    `runtime ${JSON.stringify(value)} is not one of on, off, auto, codex_app_server`,
+    `runtime ${JSON.stringify(value)} is not one of status, on, off, auto, codex_app_server`,
   );
 }
 
@@ -35,15 +34,11 @@ export function readRuntimeSetting(options: { configPath?: string } = {}): Runti
   const text = readFileSync(path, "utf8");
   let doc: Record<string, unknown>;
   try {
-    doc = TOML.parse(text);
+    doc = parseToml(text);
   } catch (cause) {
-    throw new BridgeError(
-      "CONFIG_INVALID",
-      `${path} does not parse: ${(cause as Error).message.split("\n")[0]}`,
-      {
-        cause,
-      },
-    );
+    throw new BridgeError("CONFIG_INVALID", `${path} does not parse: ${(cause as Error).message}`, {
+      cause,
+    });
   }
   if (doc.runtime === undefined) return "auto";
   if (typeof doc.runtime !== "string") {
@@ -69,7 +64,7 @@ export async function writeRuntimeSetting(
     : `${line}\n${text}`;
   if (next === text) return previous;
   try {
-    TOML.parse(next);
+    parseToml(next);
   } catch (cause) {
     throw new BridgeError("CONFIG_INVALID", `setting runtime would break ${path}; nothing was written`, {
       cause,

@@ -2,7 +2,7 @@ import { execa } from "execa";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import TOML from "@iarna/toml";
+import * as TOML from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { CodexClient } from "../../src/codex/client.js";
 import { migrate } from "../../src/migration/apply.js";

@@ -1,12 +1,15 @@
 // Property test: whatever the names and values, the managed block parses back
 // to exactly what was meant, and the real codex accepts it with --strict-config.
-import TOML from "@iarna/toml";
+import * as TOML from "smol-toml";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { resolveCodexBinary } from "../../src/codex/binary.js";
-import { planMigration } from "../../src/migration/plan.js";
+import { mapServer } from "../../src/migration/mapServer.js";
+import { type PlanInput, planMigration } from "../../src/migration/plan.js";
 import type { SourceResult } from "../../src/migration/types.js";
 import { codexCheck } from "../../src/migration/validate.js";
+
+const CODEX_NAME = /^[a-zA-Z0-9_:@/.-]+$/;
 
 const nasty = fc.constantFrom(
   '"',
@@ -70,7 +73,7 @@ describe("the managed block under arbitrary names and values", () => {
             errors: [],
             fileError: null,
           };
-          const { text: out } = planMigration({
+          const { text: out, report } = planMigration({
             currentText: '# user\nmodel = "m"\n\n[profiles.x]\nmodel = "y"\n',
             sources: [source],
             plugins: { ok: true, plugins: [{ id: `${servers[0]?.name ?? "p"}@market`, enabled: true }] },
@@ -81,12 +84,102 @@ describe("the managed block under arbitrary names and values", () => {
             model: string;
           };
           expect(doc.model).toBe("m");
-          for (const t of tables) expect(doc.mcp_servers[t.name]).toEqual(t.table);
+          // A name codex would refuse is written under its normalised name (the report maps them).
+          const written = (name: string) =>
+            report.migrated.find((m) => (m.renamedFrom ?? m.name) === name)?.name ?? name;
+          for (const t of tables) {
+            expect(written(t.name)).toMatch(CODEX_NAME);
+            expect(doc.mcp_servers[written(t.name)]).toEqual(t.table);
+          }
           const verdict = await codexCheck(out, codex.path);
           expect(verdict, out).toEqual({ ok: true });
         },
       ),
       { numRuns: 25 },
+    );
+  });
+});
+
+// Names as other tools allow them, and `${…}` references wherever a value goes.
+const refs = fc.constantFrom(
+  "${userHome}",
+  "${workspaceFolder}",
+  "${env:API_KEY}",
+  "${TOKEN}",
+  "${input:secret}",
+  "${VAR:-fallback}",
+  "${pathSeparator}",
+);
+const withRefs = fc
+  .array(fc.oneof(refs, text), { minLength: 1, maxLength: 4 })
+  .map((parts) => parts.join(""));
+const anyName = fc.oneof(
+  text,
+  fc.constantFrom("Sequential Thinking", "AWS API MCP Server", "a b", "ok-name"),
+);
+const rawServer = fc.record({
+  name: anyName,
+  command: fc.oneof(text, withRefs),
+  args: fc.array(fc.oneof(text, withRefs), { maxLength: 3 }),
+  env: fc.dictionary(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,6}$/), fc.oneof(text, withRefs), { maxKeys: 3 }),
+});
+
+describe("names and ${…} values under arbitrary input", () => {
+  it("every name written is one codex starts, stable across runs; no known reference is left; a server with one left is disabled; codex accepts the file", async () => {
+    const codex = await resolveCodexBinary();
+    const ctx = { home: "/home/me", workspace: "/work/project" };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(rawServer, { minLength: 1, maxLength: 4, selector: (s) => s.name }),
+        async (raws) => {
+          const label = "vscode:/work/project/.vscode/mcp.json";
+          const servers = raws.map((r) => {
+            const mapped = mapServer(
+              r.name,
+              { command: r.command, args: r.args, env: r.env },
+              label,
+              "json",
+              ctx,
+            );
+            if (!("table" in mapped)) throw new Error(mapped.message);
+            return mapped;
+          });
+          const source: SourceResult = {
+            source: { kind: "vscode", path: "/work/project/.vscode/mcp.json", explicit: true },
+            label,
+            found: true,
+            servers,
+            errors: [],
+            fileError: null,
+          };
+          const input: Omit<PlanInput, "currentText"> = {
+            sources: [source],
+            plugins: null,
+            toolServer: null,
+          };
+          const first = planMigration({ ...input, currentText: '# user\nmodel = "m"\n' });
+          const doc = TOML.parse(first.text) as { mcp_servers: Record<string, Record<string, unknown>> };
+          const names = Object.keys(doc.mcp_servers);
+          expect(names).toHaveLength(raws.length);
+          for (const name of names) expect(name).toMatch(CODEX_NAME);
+          for (const [name, table] of Object.entries(doc.mcp_servers)) {
+            const text = JSON.stringify(table);
+            expect(text).not.toContain("${userHome}");
+            expect(text).not.toContain("${workspaceFolder}");
+            expect(text).not.toContain("${pathSeparator}");
+            const launch = JSON.stringify([table.command, table.args ?? [], table.cwd ?? ""]);
+            if (launch.includes("${")) expect(table.enabled, `${name}: ${launch}`).toBe(false);
+            for (const value of Object.values((table.env ?? {}) as Record<string, string>)) {
+              expect(value).not.toContain("${");
+            }
+          }
+          // The same input again: the same names, nothing to change.
+          const second = planMigration({ ...input, currentText: first.text });
+          expect(second.report.changed).toBe(false);
+          expect(await codexCheck(first.text, codex.path)).toEqual({ ok: true });
+        },
+      ),
+      { numRuns: 20 },
     );
   });
 });

@@ -1,7 +1,7 @@
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import TOML from "@iarna/toml";
+import * as TOML from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../harness/cli.js";
 import { tempDir } from "../harness/tracking.js";
@@ -71,6 +71,27 @@ describe("codex-bridge runtime (real codex)", () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ runtime: "auto", ok: false });
     const usage = await runCli(["runtime", "sideways"], { env });
     expect(usage.exitCode).toBe(2);
+    expect(usage.stderr).toContain("is not one of status, on, off, auto, codex_app_server");
+  });
+
+  it("on: shows what migrate warns about; on again says it already is", async () => {
+    await using bridgeHome = tempDir("codex-bridge-bh-");
+    await using codexHome = tempDir("codex-bridge-ch-");
+    const env = { CODEX_BRIDGE_HOME: bridgeHome.path, CODEX_HOME: codexHome.path };
+    writeFileSync(
+      join(bridgeHome.path, "config.toml"),
+      `[mcp_servers.gh]\ncommand = "gh-mcp"\nenv = { GITHUB_TOKEN = "ghp_literal0123456789abcdef" }\nretries = 3\n\n` +
+        `[mcp_servers.events]\nurl = "http://127.0.0.1:9/sse"\n`,
+    );
+    writeFileSync(join(codexHome.path, "config.toml"), "[features]\nplugins = false\n");
+    const on = await runCli(["runtime", "on", "--no-plugins"], { env });
+    expect(on.exitCode, on.stderr).toBe(0);
+    expect(on.stdout).toContain("warning: env.GITHUB_TOKEN: a literal secret is copied");
+    expect(on.stdout).toContain("skipped: retries: not a codex MCP server key");
+    expect(on.stdout).toMatch(/events:\n\s+disabled: its url ends in \/sse/);
+    const again = await runCli(["runtime", "on", "--no-plugins"], { env });
+    expect(again.stdout).toContain("runtime: already codex_app_server");
+    expect(again.stdout).not.toContain("codex_app_server → codex_app_server");
   });
 });
 
@@ -82,7 +103,8 @@ describe("codex-bridge doctor sees the managed block and MCP servers (real codex
     writeFileSync(
       join(bridgeHome.path, "config.toml"),
       `[mcp_servers.echo]\ncommand = ${JSON.stringify(process.execPath)}\nargs = [${JSON.stringify(echoServer)}]\n\n` +
-        `[mcp_servers.broken]\ncommand = "/nonexistent/server"\n`,
+        `[mcp_servers.broken]\ncommand = "/nonexistent/server"\n\n` +
+        `[mcp_servers.off]\ncommand = ${JSON.stringify(process.execPath)}\nargs = [${JSON.stringify(echoServer)}]\nenabled = false\n`,
     );
     const configPath = join(codexHome.path, "config.toml");
     writeFileSync(configPath, "[features]\nplugins = false\n");
@@ -108,5 +130,13 @@ describe("codex-bridge doctor sees the managed block and MCP servers (real codex
     expect(human.stdout).toContain("managed block  drifted");
     expect(human.stdout).toMatch(/ok {3}mcp echo {2}connected, 1 tool/);
     expect(human.stdout).toMatch(/FAIL mcp broken {2}failed: /);
+    // A disabled server is reported as disabled (with why), not as "connected, 0 tools".
+    expect(byName.off).toMatchObject({ status: "disabled", tools: 0 });
+    expect(human.stdout).toMatch(/ {5}mcp off {2}disabled: disabled in its source/);
+    // After a FAIL line, doctor does not say everything is in place.
+    expect(human.stdout).not.toContain("Everything needed to run a turn is in place");
+    expect(human.stdout).toMatch(
+      /\n(A turn can run, but|Also):\n( {2}- .*\n)* {2}- MCP server broken failed to start/,
+    );
   });
 });

@@ -1,9 +1,8 @@
-import { parse } from "@iarna/toml";
 import { describe, expect, it } from "vitest";
 import { AsyncQueue } from "../../src/util/asyncQueue.js";
 import { redactSecrets } from "../../src/util/redact.js";
 import { RingBuffer } from "../../src/util/ringBuffer.js";
-import { tomlKey, tomlString, tomlValue } from "../../src/util/toml.js";
+import { parseToml as parse, tomlKey, tomlString, tomlValue } from "../../src/util/toml.js";
 
 describe("redactSecrets", () => {
   it.each([

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { type DoctorReport, runDoctor } from "../../codex/diagnostics.js";
 import { type BlockState, managedBlockState } from "../../migration/drift.js";
+import { listManaged, type ManagedList } from "../../migration/list.js";
 import { type Output, setExitCode } from "../output.js";
 
 export function registerDoctor(program: Command, out: Output): void {
@@ -23,13 +24,14 @@ export function registerDoctor(program: Command, out: Output): void {
       };
       const report = await runDoctor(where);
       const managedBlock = report.binary.ok ? await managedBlockState(where) : null;
+      const list = await listManaged(where).catch(() => null);
       if (opts.json) out.stdout(`${JSON.stringify({ ...report, managedBlock }, null, 2)}\n`);
-      else out.stdout(renderDoctor(report, managedBlock));
+      else out.stdout(renderDoctor(report, managedBlock, list));
       setExitCode(report.ok ? 0 : 1);
     });
 }
 
-function renderDoctor(r: DoctorReport, block: BlockState | null): string {
+function renderDoctor(r: DoctorReport, block: BlockState | null, list: ManagedList | null): string {
   const mark = (ok: boolean) => (ok ? "ok  " : "FAIL");
   const lines = [
     `${mark(r.binary.ok)} codex binary   ${r.binary.path ?? "not found"}${r.binary.source ? ` (${r.binary.source})` : ""}`,
@@ -41,13 +43,28 @@ function renderDoctor(r: DoctorReport, block: BlockState | null): string {
     `     managed block  ${describeBlock(block)}`,
   ];
   for (const server of r.mcpServers ?? []) {
+    if (server.status === "disabled") {
+      const why = list?.servers.find((m) => m.name === server.name)?.disabled;
+      lines.push(
+        `     mcp ${server.name}  disabled${why ? `: ${why}` : " (enabled = false in config.toml)"}`,
+      );
+      continue;
+    }
     lines.push(
       `${server.status === "connected" ? "ok  " : "FAIL"} mcp ${server.name}  ${server.status === "connected" ? `connected, ${server.tools} tool(s)` : `failed: ${server.error ?? "did not start"}`}`,
     );
   }
   if (r.problems.length > 0) {
     lines.push("", "Problems:", ...r.problems.map((p) => `  - ${p}`));
-  } else {
+  }
+  if (r.warnings.length > 0) {
+    lines.push(
+      "",
+      r.problems.length > 0 ? "Also:" : "A turn can run, but:",
+      ...r.warnings.map((w) => `  - ${w}`),
+    );
+  }
+  if (r.problems.length === 0 && r.warnings.length === 0) {
     lines.push("", "Everything needed to run a turn is in place.");
   }
   return `${lines.join("\n")}\n`;

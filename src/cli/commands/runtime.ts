@@ -124,7 +124,9 @@ async function enable(out: Output, flags: RuntimeFlags): Promise<number> {
     return 0;
   }
   const lines = [
-    `runtime: ${previous} → codex_app_server`,
+    previous === "codex_app_server"
+      ? "runtime: already codex_app_server (the migration is re-applied)"
+      : `runtime: ${previous} → codex_app_server`,
     `codex: ${binary.version} at ${binary.path} (${binary.source})`,
   ];
   if (migration) {
@@ -136,7 +138,19 @@ async function enable(out: Output, flags: RuntimeFlags): Promise<number> {
       `default permissions: ${r.defaultPermissions ?? "yours (default_permissions or sandbox_mode already set)"}`,
       `tool server: ${r.toolServer ? "codex-bridge-tools registered" : "not registered (you define codex-bridge-tools yourself)"}`,
     );
-    for (const e of r.errors) lines.push(`  ! ${e.message}`);
+    // What migrate would say about each server: literal secrets copied, keys skipped, servers disabled.
+    for (const m of r.migrated) {
+      const notes = [
+        ...(m.disabled !== undefined ? [`disabled: ${m.disabled}`] : []),
+        ...m.warnings.map((w) => `warning: ${w}`),
+        ...m.skipped.map((k) => `skipped: ${k}`),
+      ];
+      if (notes.length > 0) lines.push(`  ${m.name}:`, ...notes.map((n) => `      ${n}`));
+    }
+    for (const name of r.kept) lines.push(`  = ${name}: kept your own definition`);
+    for (const repair of r.repairs) lines.push(`  repaired: ${repair}`);
+    for (const s of r.sources) if (s.error) lines.push(`  ! error: source ${s.label}: ${s.error}`);
+    for (const e of r.errors) lines.push(`  ! error: ${e.message}`);
   } else {
     lines.push(
       `migration failed: ${migrationError} (the runtime is enabled anyway; fix it and run \`codex-bridge migrate\`)`,

@@ -4,14 +4,15 @@
  * missing file is an error).
  */
 import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { BridgeError } from "../../errors.js";
 import { type Dialect, mapServer } from "../mapServer.js";
+import type { RefContext } from "../refs.js";
 import { SOURCE_KINDS, type SourceKind, type SourceRef, type SourceResult, sourceLabel } from "../types.js";
 import { bridgeSource } from "./bridge.js";
 import { claudeCodeSource } from "./claudeCode.js";
 import { claudeDesktopSource } from "./claudeDesktop.js";
-import type { SourceContext, SourceReader } from "./common.js";
+import { homeOf, type SourceContext, type SourceReader } from "./common.js";
 import { cursorSource } from "./cursor.js";
 import { hermesSource } from "./hermes.js";
 import { vscodeSource } from "./vscode.js";
@@ -75,17 +76,47 @@ export function readSource(source: SourceRef, ctx: SourceContext): SourceResult 
   }
   result.found = true;
   let entries: Record<string, unknown>;
+  let disabled: Record<string, string> = {};
   try {
-    entries = READERS[source.kind].extract(readFileSync(source.path, "utf8"), ctx);
+    const reader = READERS[source.kind];
+    const text = readFileSync(source.path, "utf8");
+    entries = reader.extract(text, ctx, source.path);
+    disabled = reader.disabled?.(text, ctx, source.path) ?? {};
   } catch (err) {
-    result.fileError = `${source.path}: ${err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err)}`;
+    result.fileError = `${source.path}: ${oneLineError(err)}`;
     return result;
   }
   const dialect: Dialect = source.kind === "hermes" ? "hermes" : source.kind === "bridge" ? "bridge" : "json";
   for (const [name, raw] of Object.entries(entries)) {
-    const mapped = mapServer(name, raw, label, dialect);
+    const mapped = mapServer(name, raw, label, dialect, refContext(source, ctx));
+    const off = disabled[name];
+    if ("table" in mapped && off !== undefined) {
+      mapped.table.enabled = false;
+      mapped.disabled = mapped.disabled === undefined ? off : `${off}; ${mapped.disabled}`;
+    }
     if ("table" in mapped) result.servers.push(mapped);
     else result.errors.push(mapped);
   }
   return result;
+}
+
+/**
+ * What `${userHome}` and `${workspaceFolder}` stand for in a source file. Only a
+ * project-scoped file (`.mcp.json`, `.vscode/mcp.json`, a project's `.cursor/mcp.json`)
+ * belongs to a workspace: its project directory.
+ */
+export function refContext(source: SourceRef, ctx: SourceContext): RefContext {
+  const home = homeOf(ctx);
+  const dir = dirname(source.path);
+  let workspace: string | null = null;
+  if (basename(source.path) === ".mcp.json") workspace = dir;
+  else if ([".vscode", ".cursor"].includes(basename(dir)) && dirname(dir) !== resolve(home))
+    workspace = dirname(dir);
+  return { home, workspace };
+}
+
+/** A parser's message on one line: its code frame cut off, and the colon that introduced it too. */
+export function oneLineError(err: unknown): string {
+  const first = (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
+  return first.replace(/[\s:]+$/, "") || "does not parse";
 }

@@ -1,4 +1,4 @@
-import TOML from "@iarna/toml";
+import * as TOML from "smol-toml";
 import { describe, expect, it } from "vitest";
 import {
   END_MARKER,

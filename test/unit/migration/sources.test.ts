@@ -47,9 +47,10 @@ describe("migration sources", () => {
     expect(pw?.skipped).toEqual([expect.stringContaining("env.API_KEY: refers to ${OTHER_KEY}")]);
   });
 
-  it("Cursor: sse warns, disabled becomes enabled = false, unknown keys are reported", () => {
+  it("Cursor: sse is written disabled, disabled becomes enabled = false, unknown keys are reported", () => {
     const r = read("cursor", "cursor-mcp.json");
-    expect(server(r, "linear")?.warnings).toEqual([expect.stringContaining("codex speaks streamable HTTP")]);
+    expect(server(r, "linear")?.table.enabled).toBe(false);
+    expect(server(r, "linear")?.disabled).toContain("codex speaks streamable HTTP only");
     expect(server(r, "local")?.table).toEqual({
       command: "python3",
       args: ["server.py"],
@@ -59,15 +60,16 @@ describe("migration sources", () => {
     expect(server(r, "local")?.skipped).toEqual(["autoApprove: no codex equivalent"]);
   });
 
-  it("VS Code: JSONC with comments and trailing commas; ${input:…} is reported, ${env:X} becomes env_http_headers", () => {
+  it("VS Code: JSONC with comments and trailing commas; ${input:…} disables the server, ${env:X} becomes env_http_headers", () => {
     const r = read("vscode", "vscode-mcp.json");
     expect(server(r, "fetch")?.table).toEqual({ command: "uvx", args: ["mcp-server-fetch"] });
     const weather = server(r, "weather");
     expect(weather?.table).toEqual({
       url: "http://localhost:3000/mcp",
       env_http_headers: { "X-Env": "WEATHER_ENV" },
+      enabled: false,
     });
-    expect(weather?.skipped).toEqual([expect.stringContaining("headers.X-Api-Key")]);
+    expect(weather?.disabled).toContain("headers.X-Api-Key needs ${input:api-key}");
   });
 
   it("Hermes: timeouts, tool filters, enabled, and oauth reported", () => {
@@ -82,11 +84,14 @@ describe("migration sources", () => {
     expect(remote?.table.http_headers).toEqual({ Authorization: "Bearer sk-literal-0123456789abcdef" });
     expect(remote?.warnings.join()).toContain("headers.Authorization: a literal secret is copied");
     expect(remote?.skipped).toEqual(["auth: no codex equivalent"]);
-    expect(server(r, "picky")?.table).toMatchObject({
+    // Hermes lets include win: exclude is ignored (and reported) rather than narrowing codex's list twice.
+    expect(server(r, "picky")?.table).toEqual({
+      command: "npx",
+      args: ["picky"],
       enabled: false,
       enabled_tools: ["a", "b"],
-      disabled_tools: ["c"],
     });
+    expect(server(r, "picky")?.skipped).toEqual([expect.stringContaining("include wins")]);
   });
 
   it("codex-bridge's own config: codex keys pass through, others are reported", () => {

@@ -1,0 +1,58 @@
+/**
+ * Secrets out of what is printed. As `codex mcp list` does, every value of
+ * an `env` or `http_headers` table is shown as `*****`, and so is any
+ * string shaped like a token (`sk-…`, `ghp_…`, `Bearer …`) anywhere else.
+ * Used on the texts a diff is made of (`--dry-run`, `--json`, doctor).
+ */
+import { tableHeaders } from "./tables.js";
+
+export const MASK = "*****";
+const SECRET_TABLES = new Set(["env", "http_headers"]);
+const STRING = /"(?:[^"\\]|\\.)*"|'[^']*'/g;
+const SECRET_SHAPE =
+  /^["'](?:sk-|sk_|ghp_|gho_|ghs_|github_pat_|xox[abpr]-|AKIA|eyJ|glpat-|Bearer\s+[^\s"']{8,}["']$)/;
+
+export function maskSecrets(text: string): string {
+  const lines = text.split("\n");
+  const headers = tableHeaders(lines);
+  let h = 0;
+  let secretTable = false;
+  return lines
+    .map((line, n) => {
+      if (headers[h]?.line === n) {
+        const path = (headers[h] as { path: string[] }).path;
+        secretTable = path.length >= 3 && SECRET_TABLES.has(path[path.length - 1] as string);
+        h++;
+        return line;
+      }
+      if (/^\s*#/.test(line)) return line;
+      const eq = keyValueSplit(line);
+      if (eq === -1) return line.replace(STRING, (s) => (SECRET_SHAPE.test(s) ? `"${MASK}"` : s));
+      const key = line
+        .slice(0, eq)
+        .trim()
+        .replace(/^["']|["']$/g, "");
+      const value = line.slice(eq + 1);
+      // `env = { K = "v" }` inline, or `K = "v"` inside an [.env] / [.http_headers] table.
+      if (secretTable || SECRET_TABLES.has(key.split(".").at(-1) ?? "")) {
+        return `${line.slice(0, eq + 1)}${value.replace(/=\s*("(?:[^"\\]|\\.)*"|'[^']*')/g, `= "${MASK}"`).replace(/^(\s*)("(?:[^"\\]|\\.)*"|'[^']*')/, `$1"${MASK}"`)}`;
+      }
+      return `${line.slice(0, eq + 1)}${value.replace(STRING, (s) => (SECRET_SHAPE.test(s) ? `"${MASK}"` : s))}`;
+    })
+    .join("\n");
+}
+
+/** Index of the `=` of a `key = value` line (outside quoted keys), or -1. */
+function keyValueSplit(line: string): number {
+  let quote: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quote) {
+      if (ch === "\\" && quote === '"') i++;
+      else if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === "=") return i;
+    else if (ch === "#" || ch === "[") return -1;
+  }
+  return -1;
+}
