@@ -3,9 +3,8 @@
 // or stored.
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import TOML from "@iarna/toml";
 import { InvalidArgumentError } from "commander";
-import type { TomlValue } from "../util/toml.js";
+import { parseToml, type TomlValue } from "../util/toml.js";
 
 /** A usage error found after parsing (exit 2). */
 export class UsageError extends Error {
@@ -66,7 +65,7 @@ export function configOverride(
 
 function parseTomlValue(raw: string): TomlValue {
   try {
-    const parsed = (TOML.parse(`v = ${raw}`) as Record<string, unknown>).v;
+    const parsed = parseToml(`v = ${raw}`).v;
     return isTomlValue(parsed) ? parsed : raw;
   } catch {
     return raw;
