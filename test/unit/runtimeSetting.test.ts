@@ -15,7 +15,7 @@ describe("the runtime setting", () => {
     expect(parseRuntimeSetting("off")).toBe("auto");
     expect(parseRuntimeSetting("AUTO")).toBe("auto");
     expect(() => parseRuntimeSetting("maybe")).toThrow(
-      'runtime "maybe" is not one of on, off, auto, codex_app_server',
+      'runtime "maybe" is not one of status, on, off, auto, codex_app_server',
     );
   });
 
