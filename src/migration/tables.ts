@@ -5,6 +5,7 @@
  * program (codex's own `codex mcp add/remove`) has reordered.
  */
 import { parseToml } from "../util/toml.js";
+import { rootHeaderLines } from "../util/tomlScan.js";
 
 export interface Header {
   /** 0-based line index. */
@@ -14,43 +15,9 @@ export interface Header {
 
 export function tableHeaders(lines: string[]): Header[] {
   const out: Header[] = [];
-  let depth = 0;
-  let multi: '"""' | "'''" | null = null;
-  for (const [n, line] of lines.entries()) {
-    if (multi === null && depth === 0 && /^\s*\[/.test(line)) {
-      const path = headerPath(line);
-      if (path) out.push({ line: n, path });
-      continue;
-    }
-    let i = 0;
-    while (i < line.length) {
-      if (multi) {
-        const close = line.indexOf(multi, i);
-        if (close === -1) i = line.length;
-        else {
-          i = close + 3;
-          multi = null;
-        }
-        continue;
-      }
-      const ch = line[i];
-      if (ch === "#") break;
-      if (line.startsWith('"""', i) || line.startsWith("'''", i)) {
-        multi = line.slice(i, i + 3) as '"""' | "'''";
-        i += 3;
-      } else if (ch === '"') {
-        i++;
-        while (i < line.length && line[i] !== '"') i += line[i] === "\\" ? 2 : 1;
-        i++;
-      } else if (ch === "'") {
-        const close = line.indexOf("'", i + 1);
-        i = close === -1 ? line.length : close + 1;
-      } else {
-        if (ch === "[" || ch === "{") depth++;
-        else if (ch === "]" || ch === "}") depth = Math.max(0, depth - 1);
-        i++;
-      }
-    }
+  for (const n of rootHeaderLines(lines)) {
+    const path = headerPath(lines[n] ?? "");
+    if (path) out.push({ line: n, path });
   }
   return out;
 }

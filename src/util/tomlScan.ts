@@ -1,15 +1,18 @@
 /** Finding structure in TOML text without parsing (and so without rewriting) it. */
 
 /**
- * Byte offset of the first line that starts a table (`[x]` or `[[x]]`) at the
- * root of the document, skipping multi-line strings and arrays; -1 if none.
+ * Indexes of the lines that start a table (`[x]` or `[[x]]`) at the root of
+ * the document, skipping multi-line strings and arrays.
  */
-export function firstTableHeaderOffset(text: string): number {
-  let offset = 0;
+export function rootHeaderLines(lines: readonly string[]): number[] {
+  const out: number[] = [];
   let depth = 0;
   let multi: '"""' | "'''" | null = null;
-  for (const line of text.split("\n")) {
-    if (multi === null && depth === 0 && /^\s*\[/.test(line)) return offset;
+  for (const [n, line] of lines.entries()) {
+    if (multi === null && depth === 0 && /^\s*\[/.test(line)) {
+      out.push(n);
+      continue;
+    }
     let i = 0;
     while (i < line.length) {
       if (multi) {
@@ -40,7 +43,14 @@ export function firstTableHeaderOffset(text: string): number {
         i++;
       }
     }
-    offset += line.length + 1;
   }
-  return -1;
+  return out;
+}
+
+/** Byte offset of the first root-level table header line (see {@link rootHeaderLines}); -1 if none. */
+export function firstTableHeaderOffset(text: string): number {
+  const lines = text.split("\n");
+  const first = rootHeaderLines(lines)[0];
+  if (first === undefined) return -1;
+  return lines.slice(0, first).reduce((offset, line) => offset + line.length + 1, 0);
 }
