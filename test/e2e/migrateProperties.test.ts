@@ -124,6 +124,8 @@ const rawServer = fc.record({
   env: fc.dictionary(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,6}$/), fc.oneof(text, withRefs), { maxKeys: 3 }),
 });
 
+const COMPLETE_REF = /\$\{[^}]*\}/;
+
 describe("names and ${…} values under arbitrary input", () => {
   it("every name written is one codex starts, stable across runs; no known reference is left; a server with one left is disabled; codex accepts the file", async () => {
     const codex = await resolveCodexBinary();
@@ -167,10 +169,13 @@ describe("names and ${…} values under arbitrary input", () => {
             expect(text).not.toContain("${userHome}");
             expect(text).not.toContain("${workspaceFolder}");
             expect(text).not.toContain("${pathSeparator}");
-            const launch = JSON.stringify([table.command, table.args ?? [], table.cwd ?? ""]);
-            if (launch.includes("${")) expect(table.enabled, `${name}: ${launch}`).toBe(false);
+            // A reference is `${…}` closed by a brace; an unclosed `${` is literal text in every
+            // tool migrate reads, and stays literal.
+            const launch = [table.command, ...((table.args ?? []) as unknown[]), table.cwd ?? ""].map(String);
+            if (launch.some((part) => COMPLETE_REF.test(part)))
+              expect(table.enabled, `${name}: ${JSON.stringify(launch)}`).toBe(false);
             for (const value of Object.values((table.env ?? {}) as Record<string, string>)) {
-              expect(value).not.toContain("${");
+              expect(value).not.toMatch(COMPLETE_REF);
             }
           }
           // The same input again: the same names, nothing to change.
@@ -179,7 +184,11 @@ describe("names and ${…} values under arbitrary input", () => {
           expect(await codexCheck(first.text, codex.path)).toEqual({ ok: true });
         },
       ),
-      { numRuns: 20 },
+      {
+        numRuns: Number(process.env.PROPERTY_RUNS ?? 20),
+        // Found by CI: an unclosed `${ ` in env is literal text, not a reference left behind.
+        examples: [[[{ name: " ", command: "${userHome}", args: [], env: { A: "${ " } }]]],
+      },
     );
   });
 });
