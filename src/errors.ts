@@ -31,7 +31,13 @@ export type BridgeErrorCode =
   /** Another process holds a lock this operation needs (the migration lock, the store's write lock). */
   | "LOCKED"
   /** The store could not read or write (full disk, permissions, a corrupt file); names the file. */
-  | "STORE_FAILED";
+  | "STORE_FAILED"
+  /** A kanban holder no longer holds the task's lease (never did, or it expired and another took it). */
+  | "LEASE_LOST"
+  /** A kanban dependency that names a missing task or would make a cycle. */
+  | "INVALID_DEPENDENCY"
+  /** The kanban board's backend failed (disk, connection, a schema it does not know). */
+  | "BOARD_FAILED";
 
 /** Extra structured facts attached to a {@link BridgeError}. */
 export interface BridgeErrorDetails {
