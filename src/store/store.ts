@@ -66,6 +66,7 @@ export class BridgeStore {
   readonly #transaction: (fn: () => unknown) => unknown;
   #capper: JournalCapper;
   #journal: JournalOptions;
+  readonly #journalListeners = new Set<(entries: JournalEntry[]) => void>();
 
   private constructor(db: SqliteDatabase, path: string, journal: JournalOptions) {
     this.db = db;
@@ -261,7 +262,30 @@ export class BridgeStore {
     const row = this.#write("appending to the journal", () =>
       this.#stmts.appendEvent.get({ sessionId, turnId, type, payload: json(payload), now }),
     ) as { seq: number };
+    this.#announce([{ sessionId, seq: row.seq, turnId, type, payload, createdAt: now }]);
     return row.seq;
+  }
+
+  /**
+   * Calls `listener` with journal entries once they are committed, in sequence
+   * order per session, in this process (the gateway follows live sessions with
+   * it: a subscriber replays `readEvents(after)` and then takes entries from
+   * here, skipping sequence numbers it already has). A listener that throws is
+   * removed. Returns the unsubscribe function.
+   */
+  onJournal(listener: (entries: JournalEntry[]) => void): () => void {
+    this.#journalListeners.add(listener);
+    return () => this.#journalListeners.delete(listener);
+  }
+
+  #announce(entries: JournalEntry[]): void {
+    for (const listener of [...this.#journalListeners]) {
+      try {
+        listener(entries);
+      } catch {
+        this.#journalListeners.delete(listener);
+      }
+    }
   }
 
   /**

@@ -155,3 +155,21 @@ describe("BridgeStore", () => {
     expect(bridgeHome({})).toMatch(/\.codex-bridge$/);
   });
 });
+
+describe("onJournal", () => {
+  it("announces committed entries in order with their sequence numbers, until unsubscribed", () => {
+    using store = BridgeStore.open(":memory:");
+    const { id } = session(store, "s-journal");
+    const seen: Array<[string, number, string]> = [];
+    const off = store.onJournal((entries) => entries.forEach((e) => seen.push([e.sessionId, e.seq, e.type])));
+    store.appendEvent(id, null, "turn.started", {});
+    store.appendEvent(id, "t1", "text.delta", { delta: "a" });
+    off();
+    store.appendEvent(id, "t1", "text.delta", { delta: "b" });
+    expect(seen).toEqual([
+      [id, 1, "turn.started"],
+      [id, 2, "text.delta"],
+    ]);
+    expect(store.readEvents(id).map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+});
