@@ -22,6 +22,9 @@ import { errorOf } from "./turnOutcome.js";
 import type { RunOptions, SessionHost, SessionInput, SessionOptions, StreamedTurn } from "./sessionTypes.js";
 import { validateWatchdogOptions } from "./watchdog.js";
 
+/** How long journal deltas wait to be written together (each non-delta event writes them at once). */
+const JOURNAL_FLUSH_MS = 5;
+
 export type { RunOptions, SessionHost, SessionInput, SessionOptions, StreamedTurn } from "./sessionTypes.js";
 
 export class Session {
@@ -43,6 +46,8 @@ export class Session {
   /** Store writes outside a turn (the session's own rows). */
   readonly #writes: StoreWrites;
   #turnWrites: StoreWrites | undefined;
+  /** Writes the queued journal deltas a few ms after the first of them (see #emit). */
+  #flushTimer: NodeJS.Timeout | undefined;
   /** Resolves with the running turn once it exists (undefined if it never started). */
   #activeReady: Promise<RunningTurn | undefined> = Promise.resolve(undefined);
   #markActive: (turn: RunningTurn | undefined) => void = () => {};
@@ -328,19 +333,22 @@ export class Session {
       // The turn is recorded before anything reaches codex: a store that cannot record it stops it here.
       // A turn whose final write failed is still "running" in the store: record how it ended first.
       const unstored = this.#unstored;
-      if (unstored) {
-        writes.run("finishing the previous turn", (s) =>
-          s.finishTurn(this.id, unstored.idx, unstored.result),
+      const turnIdx = writes.batch(() => {
+        if (unstored) {
+          writes.run("finishing the previous turn", (s) =>
+            s.finishTurn(this.id, unstored.idx, unstored.result),
+          );
+        }
+        const idx = store
+          ? (writes.run("recording a new turn", (s) => s.startTurn(this.id, inputText)) ?? null)
+          : null;
+        writes.run("marking the session running", (s) =>
+          s.updateSession(this.id, { status: "running", title: inputText.slice(0, 120) }),
         );
-        if (!writes.failure) this.#unstored = undefined;
-      }
-      const turnIdx = store
-        ? (writes.run("recording a new turn", (s) => s.startTurn(this.id, inputText)) ?? null)
-        : null;
+        return idx;
+      });
+      if (unstored && !writes.failure) this.#unstored = undefined;
       currentIdx = turnIdx;
-      writes.run("marking the session running", (s) =>
-        s.updateSession(this.id, { status: "running", title: inputText.slice(0, 120) }),
-      );
       if (writes.failure) {
         const code = writes.failure.code === "LOCKED" ? "LOCKED" : "STORE_FAILED";
         throw new BridgeError(code, writes.failure.message);
@@ -428,6 +436,14 @@ export class Session {
     return result;
   }
 
+  #scheduleJournalFlush(): void {
+    if (this.#flushTimer) return;
+    this.#flushTimer = setTimeout(() => {
+      this.#flushTimer = undefined;
+      this.#currentWrites().run("journalling events", (s) => s.flushJournal(this.id));
+    }, JOURNAL_FLUSH_MS);
+  }
+
   /** The store writes of the running turn, or the session's own outside turns. */
   #currentWrites(): StoreWrites {
     return this.#turnWrites ?? this.#writes;
@@ -438,11 +454,28 @@ export class Session {
       // The journal keeps the normalized event; the raw notification stays out (it would double the size),
       // and command output is capped as in the transcript (journalEvent).
       const { raw: _raw, ...payload } = event;
-      this.#currentWrites().run(
-        "journalling an event",
-        (store) => store.journalEvent(this.id, event.turnId, event.type, payload),
-        { final: event.type === "turn.completed" },
-      );
+      const writes = this.#currentWrites();
+      if (
+        event.type === "text.delta" ||
+        event.type === "reasoning.delta" ||
+        event.type === "command.output"
+      ) {
+        // Deltas wait (coalesced per item) for the next event or the flush timer: one write per tick, not per delta.
+        if (
+          writes.run("journalling an event", (s) => s.queueEvent(this.id, event.turnId, event.type, payload))
+        )
+          this.#scheduleJournalFlush();
+      } else {
+        // Any other event is written at once, with the deltas queued before it, in one transaction;
+        // turn.completed is written before the turn's result is handed out.
+        writes.run(
+          "journalling an event",
+          (s) => s.journalEvent(this.id, event.turnId, event.type, payload),
+          {
+            final: event.type === "turn.completed",
+          },
+        );
+      }
     }
     for (const listener of this.#listeners) {
       try {

@@ -41,6 +41,31 @@ export class StoreWrites {
       return undefined;
     }
   }
+
+  /**
+   * Runs `fn` with the store writes it makes in one transaction (see
+   * `BridgeStore.batch`). A commit that fails becomes the turn's failure like
+   * any failed write; what `fn` throws is rethrown after the commit.
+   */
+  batch<T>(fn: () => T): T {
+    if (!this.store) return fn();
+    let thrown: { error: unknown } | undefined;
+    let out: T | undefined;
+    this.run(
+      "committing the turn's writes",
+      (s) =>
+        s.batch(() => {
+          try {
+            out = fn();
+          } catch (error) {
+            thrown = { error };
+          }
+        }),
+      { final: true },
+    );
+    if (thrown) throw thrown.error;
+    return out as T;
+  }
 }
 
 function storeFailure(what: string, path: string, err: unknown): TurnError {

@@ -97,6 +97,9 @@ class Turn implements RunningTurn {
   #givenUp: TurnError | undefined;
   #interrupting: Promise<void> | undefined;
   #retiring = false;
+  /** Inside a store batch (one transaction per notification); an end decided there waits for its commit. */
+  #batching = false;
+  #pendingEnd: { status: TurnStatus; error: TurnError | undefined } | undefined;
   readonly #buffered: CodexNotification[] = [];
   readonly #releases: Array<() => void> = [];
   readonly #items: Item[] = [];
@@ -163,26 +166,28 @@ class Turn implements RunningTurn {
 
   /** The one place where inputs change the turn. */
   #dispatch(input: TurnInput): void {
-    if (this.#phase === "ended") return;
+    if (this.#phase === "ended" || this.#pendingEnd) return;
     switch (input.kind) {
       case "notification":
         if (this.#phase === "starting") this.#buffered.push(input.notification);
-        else this.#guarded(() => this.#notification(input.notification));
+        else this.#batched(() => this.#guarded(() => this.#notification(input.notification)));
         return;
       case "started": {
         this.#turnId = input.turnId;
         this.#phase = "running";
         this.#markStarted(input.turnId);
         const idx = this.ctx.turnIdx;
-        if (idx !== null)
-          this.ctx.writes.run("recording the turn id", (s) =>
-            s.setTurnId(this.ctx.sessionId, idx, input.turnId),
-          );
-        this.#emit({ type: "turn.started" });
-        for (const n of this.#buffered.splice(0)) {
-          if (this.#phase !== "running") break;
-          this.#guarded(() => this.#notification(n));
-        }
+        this.#batched(() => {
+          if (idx !== null)
+            this.ctx.writes.run("recording the turn id", (s) =>
+              s.setTurnId(this.ctx.sessionId, idx, input.turnId),
+            );
+          this.#emit({ type: "turn.started" });
+          for (const n of this.#buffered.splice(0)) {
+            if (this.#phase !== "running" || this.#pendingEnd) break;
+            this.#guarded(() => this.#notification(n));
+          }
+        });
         return;
       }
       case "startFailed":
@@ -343,6 +348,25 @@ class Turn implements RunningTurn {
     });
   }
 
+  /**
+   * Runs `fn` with its store writes in one transaction. A turn end decided
+   * inside waits for the commit, so a result handed out is stored (or says
+   * why it is not).
+   */
+  #batched(fn: () => void): void {
+    this.#batching = true;
+    try {
+      this.ctx.writes.batch(fn);
+    } finally {
+      this.#batching = false;
+    }
+    const end = this.#pendingEnd;
+    if (end) {
+      this.#pendingEnd = undefined;
+      this.#end(end.status, end.error);
+    }
+  }
+
   /** Runs a handler; anything it throws fails the turn instead of escaping into codex's event loop. */
   #guarded(fn: () => void): void {
     try {
@@ -354,21 +378,15 @@ class Turn implements RunningTurn {
 
   #end(status: TurnStatus, error?: TurnError): void {
     if (this.#phase === "ended") return;
+    if (this.#batching) {
+      this.#pendingEnd ??= { status, error };
+      return;
+    }
     this.#phase = "ended";
     this.#markStarted(this.#turnId);
     this.#watchdog.stop();
     for (const release of this.#releases.splice(0)) release();
     const { ctx } = this;
-    // Items left open (process died, watchdog gave up) are closed, not dropped.
-    try {
-      this.#project({
-        method: "turn/completed",
-        params: { threadId: ctx.threadId, turn: { id: this.#turnId } },
-      });
-    } catch {
-      // A projection failure must not keep the turn from ending; the items stay as they were.
-    }
-    const givenUp = this.#givenUp ?? ctx.writes.failure;
     const idx = ctx.turnIdx;
     const store = (finalStatus: TurnStatus, finalError: TurnError | undefined) => {
       if (idx === null) return;
@@ -385,9 +403,24 @@ class Turn implements RunningTurn {
         { final: true },
       );
     };
-    let finalStatus: TurnStatus = givenUp ? "failed" : status;
-    let finalError = givenUp ?? error;
-    store(finalStatus, finalError);
+    // One transaction: the items left open (process died, watchdog gave up) closed, not dropped, and the turn's row.
+    let givenUp: TurnError | undefined;
+    let finalStatus: TurnStatus = status;
+    let finalError = error;
+    ctx.writes.batch(() => {
+      try {
+        this.#project({
+          method: "turn/completed",
+          params: { threadId: ctx.threadId, turn: { id: this.#turnId } },
+        });
+      } catch {
+        // A projection failure must not keep the turn from ending; the items stay as they were.
+      }
+      givenUp = this.#givenUp ?? ctx.writes.failure;
+      finalStatus = givenUp ? "failed" : status;
+      finalError = givenUp ?? error;
+      store(finalStatus, finalError);
+    });
     if (!finalError && ctx.writes.failure) {
       // The last write failed: the turn is done in codex, but the host must know it is not stored.
       finalStatus = "failed";

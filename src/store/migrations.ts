@@ -120,4 +120,9 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX turns_running ON turns(session_id) WHERE status = 'running';
   CREATE INDEX events_created ON events(created_at);
   `,
+  // 4: the lean journal: completed events reference the transcript messages they repeat
+  // ([path, message key, field?] per value, rebuilt on read) instead of storing them again.
+  `
+  ALTER TABLE events ADD COLUMN refs_json TEXT;
+  `,
 ];

@@ -45,6 +45,7 @@ export function interruptOrphans(stmts: Statements, running: Row[], now: number)
       turnId,
       type: "turn.completed",
       payload: json({ sessionId, threadId: result.threadId, turnId, type: "turn.completed", result }),
+      refs: null,
       now,
     });
     stmts.settleSession.run({ id: sessionId, now });

@@ -35,10 +35,11 @@ const SQL = {
        VALUES (@sessionId, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE session_id = @sessionId),
                @key, @turnId, @itemId, @itemType, @role, @message, @now)`,
   listMessages: `SELECT * FROM messages WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
-  appendEvent: `INSERT INTO events (session_id, seq, turn_id, type, payload_json, created_at)
+  appendEvent: `INSERT INTO events (session_id, seq, turn_id, type, payload_json, refs_json, created_at)
        VALUES (@sessionId, (SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE session_id = @sessionId),
-               @turnId, @type, @payload, @now)
+               @turnId, @type, @payload, @refs, @now)
        RETURNING seq`,
+  messageJson: `SELECT message_json FROM messages WHERE session_id = ? AND msg_key = ?`,
   readEvents: `SELECT * FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
   anyEventBefore: `SELECT 1 FROM events WHERE created_at < @before LIMIT 1`,
   // Each session's newest entry stays, so MAX(seq) + 1 never hands out a number twice.

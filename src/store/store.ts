@@ -1,19 +1,15 @@
 /**
  * Typed access to the store: sessions and turns, transcript messages, the
  * append-only event journal (a per-session sequence the gateway replays
- * from), and the approvals audit. Every write is one statement or one
- * transaction, made as the event arrives, and throws when it is not stored
- * (`STORE_FAILED`, or `LOCKED` when another process holds the lock).
+ * from), and the approvals audit. Every write is one transaction (or part of
+ * the enclosing `batch`) and throws when it is not stored (`STORE_FAILED`, or
+ * `LOCKED` when another process holds the lock).
  */
 import { resolve } from "node:path";
 import { BridgeError, isBridgeError } from "../errors.js";
 import { openDatabase, type SqliteDatabase } from "./db.js";
-import {
-  DEFAULT_JOURNAL_RETAIN_DAYS,
-  JournalCapper,
-  type JournalOptions,
-  validateJournalOptions,
-} from "./journalCap.js";
+import { Journal } from "./journal.js";
+import { type JournalOptions, validateJournalOptions } from "./journalCap.js";
 import {
   type ApprovalRecord,
   type JournalEntry,
@@ -25,12 +21,12 @@ import {
   type TurnRecord,
   type TurnStatus,
   toApproval,
-  toEntry,
   toMessage,
   toSession,
   toTurn,
 } from "./records.js";
 import { guarded } from "./storeErrors.js";
+import { WriteBatch } from "./writeBatch.js";
 import { interruptOrphans } from "./orphans.js";
 import { currentOwner } from "./owner.js";
 import { statements } from "./statements.js";
@@ -56,17 +52,15 @@ export interface StoreOpenOptions {
   prune?: boolean;
 }
 
-const DAY_MS = 86_400_000;
-
 export class BridgeStore {
   /** @internal The open database, for the store's own modules and the built-in tools; not public API. */
   readonly db: SqliteDatabase;
   readonly path: string;
   readonly #stmts;
   readonly #transaction: (fn: () => unknown) => unknown;
-  #capper: JournalCapper;
-  #journal: JournalOptions;
+  readonly #journal: Journal;
   readonly #journalListeners = new Set<(entries: JournalEntry[]) => void>();
+  readonly #batch: WriteBatch;
 
   private constructor(db: SqliteDatabase, path: string, journal: JournalOptions) {
     this.db = db;
@@ -74,8 +68,16 @@ export class BridgeStore {
     this.#stmts = statements(db);
     // One wrapper, made once: its COMMIT throws when the write is not stored.
     this.#transaction = db.transaction((fn: () => unknown) => fn());
-    this.#journal = journal;
-    this.#capper = new JournalCapper(journal.maxOutputChars);
+    this.#batch = new WriteBatch(db, path, (entries) => this.#announce(entries));
+    this.#journal = new Journal(
+      {
+        stmts: this.#stmts,
+        write: (what, fn) => this.#write(what, fn),
+        read: (what, fn) => this.#read(what, fn),
+        announce: (entries) => this.#batch.committed(entries),
+      },
+      journal,
+    );
   }
 
   /**
@@ -100,12 +102,22 @@ export class BridgeStore {
 
   /** What the journal keeps; changing it applies to the next events. */
   get journalOptions(): JournalOptions {
-    return this.#journal;
+    return this.#journal.options;
   }
 
   set journalOptions(options: JournalOptions) {
-    this.#journal = validateJournalOptions(options);
-    this.#capper = new JournalCapper(options.maxOutputChars);
+    this.#journal.setOptions(validateJournalOptions(options));
+  }
+
+  /**
+   * Runs `fn` with every write it makes in one transaction, committed when `fn`
+   * returns (or throws: what it wrote was acknowledged to it). The writes
+   * inside return before the commit; journal entries are announced to
+   * `onJournal` listeners after it. Throws when the commit fails. Nested
+   * calls join the outer batch.
+   */
+  batch<T>(fn: () => T): T {
+    return this.#batch.run(fn);
   }
 
   createSession(record: Omit<SessionRecord, "createdAt" | "updatedAt">, now = Date.now()): SessionRecord {
@@ -233,6 +245,8 @@ export class BridgeStore {
     const info = this.#write("storing a transcript message", () =>
       this.#stmts.insertMessage.run({ sessionId, ...m, message: json(m.message), now }),
     );
+    // Later completed events of the session reference this message instead of repeating it.
+    if (info.changes > 0) this.#journal.messages.add(sessionId, m.key, m.message);
     return info.changes > 0;
   }
 
@@ -258,12 +272,7 @@ export class BridgeStore {
     payload: unknown,
     now = Date.now(),
   ): number {
-    // In a transaction: better-sqlite3's get() on INSERT … RETURNING swallows a failed autocommit.
-    const row = this.#write("appending to the journal", () =>
-      this.#stmts.appendEvent.get({ sessionId, turnId, type, payload: json(payload), now }),
-    ) as { seq: number };
-    this.#announce([{ sessionId, seq: row.seq, turnId, type, payload, createdAt: now }]);
-    return row.seq;
+    return this.#journal.append(sessionId, turnId, type, payload, now);
   }
 
   /**
@@ -290,8 +299,9 @@ export class BridgeStore {
 
   /**
    * Journals a session event with command output capped (see
-   * {@link JournalOptions.maxOutputChars}); returns its sequence number, or
-   * null when the event is not journalled (output past the cap).
+   * {@link JournalOptions.maxOutputChars}), writing it with the session's
+   * queued events in one transaction; returns its sequence number, or null
+   * when the event is not journalled (output past the cap).
    */
   journalEvent(
     sessionId: string,
@@ -300,16 +310,48 @@ export class BridgeStore {
     payload: unknown,
     now = Date.now(),
   ): number | null {
-    const capped = this.#capper.cap(sessionId, type, payload);
-    return capped === null ? null : this.appendEvent(sessionId, turnId, type, capped, now);
+    if (!this.#journal.queue(sessionId, turnId, type, payload, now)) return null;
+    return this.flushJournal(sessionId).at(-1)?.seq ?? null;
   }
 
-  /** Journal entries after `after` (exclusive), oldest first. */
+  /**
+   * Queues a session event for the journal without writing it (command output
+   * capped): consecutive deltas of one item are coalesced into one entry whose
+   * `delta` is their concatenation. The entry gets its sequence number when
+   * the session's queue is written: by `flushJournal`, or by the next
+   * `journalEvent`. Returns whether anything was queued.
+   */
+  queueEvent(
+    sessionId: string,
+    turnId: string | null,
+    type: string,
+    payload: unknown,
+    now = Date.now(),
+  ): boolean {
+    return this.#journal.queue(sessionId, turnId, type, payload, now);
+  }
+
+  /**
+   * Writes the session's queued events in one transaction and returns them
+   * with their sequence numbers (none when nothing is queued). When the write
+   * fails, the queued events are dropped (none got a number) and it throws.
+   */
+  flushJournal(sessionId: string): JournalEntry[] {
+    return this.#journal.flush(sessionId);
+  }
+
+  /** Whether the session has queued journal events not yet written. */
+  hasQueuedEvents(sessionId: string): boolean {
+    return this.#journal.pending(sessionId);
+  }
+
+  /**
+   * Journal entries after `after` (exclusive), oldest first. Entries stored
+   * by reference (completed events) come back with the transcript's messages
+   * and text in place, as a live subscriber saw them.
+   */
   readEvents(sessionId: string, options: { after?: number; limit?: number } = {}): JournalEntry[] {
-    return this.#read(
-      "reading the journal",
-      () => this.#stmts.readEvents.all(sessionId, options.after ?? 0, options.limit ?? -1) as Row[],
-    ).map(toEntry);
+    return this.#journal.read(sessionId, options.after ?? 0, options.limit ?? -1);
   }
 
   /**
@@ -318,19 +360,7 @@ export class BridgeStore {
    * sequence numbers keep growing. Returns how many were deleted.
    */
   pruneJournal(options: { before?: number; retainDays?: number } = {}, now = Date.now()): number {
-    const days = options.retainDays ?? this.#journal.retainDays ?? DEFAULT_JOURNAL_RETAIN_DAYS;
-    const before = options.before ?? now - days * DAY_MS;
-    if (!Number.isFinite(before)) return 0;
-    // Look before deleting: a DELETE takes the write lock even when nothing matches.
-    if (this.#read("reading the journal", () => this.#stmts.anyEventBefore.get({ before })) === undefined)
-      return 0;
-    let deleted = 0;
-    // In batches, so a big prune never holds the write lock long.
-    for (;;) {
-      const { changes } = this.#write("pruning the journal", () => this.#stmts.pruneEvents.run({ before }));
-      deleted += changes;
-      if (changes < 5000) return deleted;
-    }
+    return this.#journal.prune(options, now);
   }
 
   recordApproval(record: ApprovalRecord): void {
@@ -395,6 +425,7 @@ export class BridgeStore {
 
   /** Deletes a session with its turns, transcript and journal (the approvals audit is kept). False when absent. */
   deleteSession(id: string): boolean {
+    this.#journal.drop(id);
     return this.#write("deleting a session", () => {
       for (const table of ["messages", "events", "turns"]) {
         this.db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(id);
@@ -404,7 +435,10 @@ export class BridgeStore {
   }
 
   #write<T>(what: string, fn: () => T): T {
-    return guarded(what, this.path, () => this.#transaction(fn) as T);
+    return guarded(what, this.path, () => {
+      this.#batch.beforeWrite();
+      return this.#transaction(fn) as T;
+    });
   }
 
   #read<T>(what: string, fn: () => T): T {

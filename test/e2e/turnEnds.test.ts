@@ -65,7 +65,7 @@ describe("a turn always ends", () => {
 });
 
 describe("a failing store never keeps a turn from ending", () => {
-  type Method = "startTurn" | "appendEvent" | "addMessage" | "finishTurn" | "recordApproval";
+  type Method = "startTurn" | "flushJournal" | "addMessage" | "finishTurn" | "recordApproval";
   /** Makes one store method throw as SQLite does on a full disk, from its `from`-th call on. */
   function breakStore(store: BridgeStore, method: Method, from = 1): () => void {
     const original = store[method].bind(store) as (...args: unknown[]) => unknown;
@@ -83,7 +83,7 @@ describe("a failing store never keeps a turn from ending", () => {
 
   it.each([
     ["startTurn", 1],
-    ["appendEvent", 3],
+    ["flushJournal", 3],
     ["addMessage", 1],
     ["finishTurn", 1],
   ] as const)("ends the turn when %s fails (call %i on)", async (method, from) => {
