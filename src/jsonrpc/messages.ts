@@ -2,7 +2,6 @@
  * JSON-RPC message shapes as codex app-server speaks them: JSON-RPC 2.0
  * without the `"jsonrpc"` field (accepted on input, never written).
  */
-import { z } from "zod";
 
 /** A request id. codex uses integers; strings are legal JSON-RPC and accepted. */
 export type RequestId = number | string;
@@ -42,18 +41,21 @@ export type IncomingMessage =
   | { kind: "notification"; message: NotificationMessage; raw: Record<string, unknown> }
   | { kind: "response"; message: ResponseMessage; raw: Record<string, unknown> };
 
-const idSchema = z.union([z.number(), z.string()]);
-const errorObjectSchema = z.looseObject({
-  code: z.number(),
-  message: z.string(),
-  data: z.unknown().optional(),
-});
+// Checked by hand, not with zod: this module is on the start-up path of `mcp-serve`, which codex
+// starts per thread, and on every message of a streamed reply. Lenient: peers add fields
+// (codex adds `emittedAtMs` to notifications); they are kept.
+const isId = (v: unknown): v is RequestId => typeof v === "number" || typeof v === "string";
+const typeName = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
+const wrong = (field: string, expected: string, v: unknown) =>
+  `${field}: expected ${expected}, got ${v === undefined ? "nothing" : typeName(v)}`;
 
-// Lenient: peers add fields (codex adds `emittedAtMs` to notifications).
-const requestSchema = z.looseObject({ id: idSchema, method: z.string(), params: z.unknown().optional() });
-const notificationSchema = z.looseObject({ method: z.string(), params: z.unknown().optional() });
-const successSchema = z.looseObject({ id: idSchema, result: z.unknown() });
-const errorResponseSchema = z.looseObject({ id: z.union([idSchema, z.null()]), error: errorObjectSchema });
+function errorObjectProblem(v: unknown): string | null {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return wrong("error", "an object", v);
+  const e = v as Record<string, unknown>;
+  if (typeof e.code !== "number") return wrong("error.code", "a number", e.code);
+  if (typeof e.message !== "string") return wrong("error.message", "a string", e.message);
+  return null;
+}
 
 /**
  * Classifies a parsed JSON value. Routing is by the presence of `method`
@@ -66,24 +68,25 @@ export function classifyMessage(value: unknown): IncomingMessage | string {
   }
   const raw = value as Record<string, unknown>;
   if ("method" in raw) {
-    if ("id" in raw && raw.id !== undefined && raw.id !== null) {
-      const parsed = requestSchema.safeParse(raw);
-      if (parsed.success) return { kind: "request", message: parsed.data, raw };
-      return `invalid request: ${z.prettifyError(parsed.error)}`;
+    const isRequest = "id" in raw && raw.id !== undefined && raw.id !== null;
+    const what = isRequest ? "request" : "notification";
+    if (typeof raw.method !== "string") return `invalid ${what}: ${wrong("method", "a string", raw.method)}`;
+    if (isRequest) {
+      if (!isId(raw.id)) return `invalid request: ${wrong("id", "a number or a string", raw.id)}`;
+      return { kind: "request", message: raw as unknown as RequestMessage, raw };
     }
-    const parsed = notificationSchema.safeParse(raw);
-    if (parsed.success) return { kind: "notification", message: parsed.data, raw };
-    return `invalid notification: ${z.prettifyError(parsed.error)}`;
+    return { kind: "notification", message: raw as unknown as NotificationMessage, raw };
   }
   if ("error" in raw) {
-    const parsed = errorResponseSchema.safeParse(raw);
-    if (parsed.success) return { kind: "response", message: parsed.data, raw };
-    return `invalid error response: ${z.prettifyError(parsed.error)}`;
+    if (raw.id !== null && !isId(raw.id))
+      return `invalid error response: ${wrong("id", "a number, a string or null", raw.id)}`;
+    const problem = errorObjectProblem(raw.error);
+    if (problem) return `invalid error response: ${problem}`;
+    return { kind: "response", message: raw as unknown as ErrorResponse, raw };
   }
   if ("result" in raw) {
-    const parsed = successSchema.safeParse(raw);
-    if (parsed.success) return { kind: "response", message: parsed.data, raw };
-    return `invalid response: ${z.prettifyError(parsed.error)}`;
+    if (!isId(raw.id)) return `invalid response: ${wrong("id", "a number or a string", raw.id)}`;
+    return { kind: "response", message: raw as unknown as SuccessResponse, raw };
   }
   return "not a JSON-RPC message: no method, result or error";
 }

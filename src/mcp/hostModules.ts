@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type BrandedTool, isTool } from "./defineTool.js";
+import { DEFAULT_MODULE_TIMEOUT_MS, isTimeout } from "./moduleTimeout.js";
 import { parseToml } from "../util/toml.js";
 
 export interface LoadedModules {
@@ -16,8 +17,7 @@ export interface LoadedModules {
   errors: string[];
 }
 
-/** How long a host tool module may take to load (its top-level await included). */
-export const DEFAULT_MODULE_TIMEOUT_MS = 5_000;
+export { DEFAULT_MODULE_TIMEOUT_MS, isTimeout } from "./moduleTimeout.js";
 
 export interface LoadOptions {
   /** Give up on a module that has not finished loading after this many ms. Default {@link DEFAULT_MODULE_TIMEOUT_MS}. */
@@ -103,9 +103,4 @@ export function configuredModules(configPath: string): {
       error: `${configPath}: ${err instanceof Error ? err.message.split("\n")[0] : ""}`,
     };
   }
-}
-
-/** A positive whole number of milliseconds. */
-export function isTimeout(value: unknown): value is number {
-  return typeof value === "number" && Number.isInteger(value) && value > 0;
 }

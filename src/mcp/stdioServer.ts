@@ -13,6 +13,9 @@ import { TOOL_SERVER_NAME } from "../toolServerSpec.js";
 import { PACKAGE_VERSION } from "../version.js";
 import type { ToolHandlers } from "./handlers.js";
 
+/** What the server needs of its handlers (a full {@link ToolHandlers}, or one that loads its tools on the first call). */
+export type StdioToolHandlers = Pick<ToolHandlers, "listTools" | "callTool" | "close">;
+
 /** Protocol versions this server speaks, newest first (the same set as @modelcontextprotocol/sdk 1.x). */
 export const MCP_PROTOCOL_VERSIONS = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05", "2024-10-07"];
 
@@ -36,7 +39,10 @@ export interface StdioServeOptions {
 }
 
 /** Serves until the input ends and the calls still running have answered; resolves then. */
-export async function serveStdio(handlers: ToolHandlers, options: StdioServeOptions = {}): Promise<void> {
+export async function serveStdio(
+  handlers: StdioToolHandlers,
+  options: StdioServeOptions = {},
+): Promise<void> {
   const connection = new JsonRpcConnection(options.input ?? process.stdin, options.output ?? process.stdout, {
     jsonrpcField: true,
     // A client that sends its last call and closes stdin (`printf … | mcp-serve`) still gets the answer.

@@ -1,19 +1,15 @@
 // `codex-bridge mcp-serve`: the stdio MCP server codex spawns. stdout carries
 // the protocol and nothing else; every log line goes to stderr. The bin
 // script calls runMcpServe() directly, without loading the rest of the CLI,
-// so start-up stays cheap (codex starts one of these per thread).
+// so start-up stays cheap (codex starts one of these per thread): without
+// host tool modules it answers initialize and tools/list before loading zod,
+// the store or the tools (see mcp/lazyHandlers.ts); the first call loads them.
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { identityFromEnv } from "../../mcp/context.js";
-import {
-  configuredModules,
-  DEFAULT_MODULE_TIMEOUT_MS,
-  isTimeout,
-  loadToolModules,
-} from "../../mcp/hostModules.js";
-import { ToolRegistry } from "../../mcp/registry.js";
-import { createToolHandlers } from "../../mcp/handlers.js";
-import { serveStdio } from "../../mcp/stdioServer.js";
-import { builtinTools } from "../../mcp/tools/index.js";
+import { lazyBuiltinHandlers } from "../../mcp/lazyHandlers.js";
+import { DEFAULT_MODULE_TIMEOUT_MS, isTimeout } from "../../mcp/moduleTimeout.js";
+import { serveStdio, type StdioToolHandlers } from "../../mcp/stdioServer.js";
 import { bridgeConfigPath } from "../../paths.js";
 import { IDENTITY_ENV } from "../../toolServerSpec.js";
 
@@ -109,8 +105,32 @@ export async function runMcpServe(args: string[]): Promise<number> {
     return 2;
   }
   keepServingThroughStrayErrors(log);
+  const configPath = bridgeConfigPath();
+  // No host tool module can be configured: serve the built-in tools, loaded on the first call.
+  const handlers =
+    parsed.modules.length === 0 && !existsSync(configPath)
+      ? lazyBuiltinHandlers({ context: identityFromEnv(), log })
+      : await withHostModules(parsed, configPath, log);
+  await serveStdio(handlers, { log });
+  await flushed(process.stdout);
+  return 0;
+}
+
+/** The built-in tools and the host's tool modules (from the bridge config and --tools), all loaded now. */
+async function withHostModules(
+  parsed: ServeArgs,
+  configPath: string,
+  log: (line: string) => void,
+): Promise<StdioToolHandlers> {
+  const [{ configuredModules, loadToolModules }, { ToolRegistry }, { createToolHandlers }, { builtinTools }] =
+    await Promise.all([
+      import("../../mcp/hostModules.js"),
+      import("../../mcp/registry.js"),
+      import("../../mcp/handlers.js"),
+      import("../../mcp/tools/index.js"),
+    ]);
   const registry = new ToolRegistry(builtinTools());
-  const fromConfig = configuredModules(bridgeConfigPath());
+  const fromConfig = configuredModules(configPath);
   if (fromConfig.error) log(fromConfig.error);
   const timeoutMs = parsed.moduleTimeoutMs ?? fromConfig.timeoutMs ?? DEFAULT_MODULE_TIMEOUT_MS;
   const specs = [
@@ -132,10 +152,7 @@ export async function runMcpServe(args: string[]): Promise<number> {
       }
     }
   }
-  const handlers = createToolHandlers({ tools: registry, context: identityFromEnv(), log });
-  await serveStdio(handlers, { log });
-  await flushed(process.stdout);
-  return 0;
+  return createToolHandlers({ tools: registry, context: identityFromEnv(), log });
 }
 
 /** Resolves once everything written to `stream` has been handed to the OS (bounded: 5 s). */

@@ -1,0 +1,9 @@
+/** The host tool modules' load limit, apart from hostModules.ts so that `mcp-serve` parses its arguments without loading zod. */
+
+/** How long a host tool module may take to load (its top-level await included). */
+export const DEFAULT_MODULE_TIMEOUT_MS = 5_000;
+
+/** A positive whole number of milliseconds. */
+export function isTimeout(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value > 0;
+}
