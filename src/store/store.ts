@@ -6,7 +6,7 @@
  * `LOCKED` when another process holds the lock).
  */
 import { resolve } from "node:path";
-import { BridgeError, isBridgeError } from "../errors.js";
+import { isBridgeError } from "../errors.js";
 import { openDatabase, type SqliteDatabase } from "./db.js";
 import { Journal } from "./journal.js";
 import { type JournalOptions, validateJournalOptions } from "./journalCap.js";
@@ -26,6 +26,7 @@ import {
   toTurn,
 } from "./records.js";
 import { guarded } from "./storeErrors.js";
+import { resolveSessionRef } from "./sessionRef.js";
 import { WriteBatch } from "./writeBatch.js";
 import { interruptOrphans } from "./orphans.js";
 import { currentOwner } from "./owner.js";
@@ -393,29 +394,7 @@ export class BridgeStore {
    * AMBIGUOUS (listing the candidates) when a prefix matches several.
    */
   resolveSessionId(ref: string): string {
-    const exact = this.getSession(ref) ?? this.findSessionByThread(ref);
-    if (exact) return exact.id;
-    const escaped = ref.replace(/[\\%_]/g, (c) => `\\${c}`);
-    const rows = (
-      ref === ""
-        ? []
-        : this.db
-            .prepare(`SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\' ORDER BY updated_at DESC LIMIT 6`)
-            .all(`${escaped}%`)
-    ) as Row[];
-    if (rows.length === 1) return String(rows[0]?.id);
-    if (rows.length === 0) {
-      throw new BridgeError(
-        "NOT_FOUND",
-        `no session ${ref} in ${this.path} (see \`codex-bridge sessions list\`)`,
-      );
-    }
-    const ids = rows.slice(0, 5).map((r) => String(r.id));
-    throw new BridgeError(
-      "AMBIGUOUS",
-      `${ref} matches several sessions (${ids.join(", ")}${rows.length > 5 ? ", …" : ""}): give more of the id`,
-      { details: { candidates: ids } },
-    );
+    return resolveSessionRef(this, ref);
   }
 
   /** The most recently updated session, or undefined when there is none. */

@@ -95,7 +95,7 @@ describe("the lean journal", () => {
     const text = `${"x".repeat(99)}\n`.repeat(20_000);
     const live = streamTurn(store, text, 20_000);
     const entries = store.readEvents("s");
-    // Before: 20 004 rows, ~14 MB of payload (the text in every delta row, twice in item.completed, three times in turn.completed).
+    // Before: 20 004 rows, over 12 MB of payload (the text in the delta rows, twice in item.completed, three times in turn.completed).
     expect(entries.map((e) => e.type)).toEqual([
       "turn.started",
       "item.started",
