@@ -4,12 +4,10 @@
  * that fails to load, or takes too long, is reported and the server serves
  * the rest.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, isAbsolute, resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type BrandedTool, isTool } from "./defineTool.js";
-import { DEFAULT_MODULE_TIMEOUT_MS, isTimeout } from "./moduleTimeout.js";
-import { parseToml } from "../util/toml.js";
+import { DEFAULT_MODULE_TIMEOUT_MS } from "./moduleTimeout.js";
 
 export interface LoadedModules {
   tools: BrandedTool[];
@@ -18,6 +16,7 @@ export interface LoadedModules {
 }
 
 export { DEFAULT_MODULE_TIMEOUT_MS, isTimeout } from "./moduleTimeout.js";
+export { configuredModules } from "./toolConfig.js";
 
 export interface LoadOptions {
   /** Give up on a module that has not finished loading after this many ms. Default {@link DEFAULT_MODULE_TIMEOUT_MS}. */
@@ -65,42 +64,3 @@ async function loadOne(spec: string, baseDir: string, timeoutMs: number): Promis
 }
 
 const failed = (error: string): LoadedModules => ({ tools: [], errors: [error] });
-
-/**
- * `[tools]` of the bridge config: `modules` (resolved against the config's
- * folder) and `module_timeout_ms`.
- */
-export function configuredModules(configPath: string): {
-  modules: string[];
-  baseDir: string;
-  /** `tools.module_timeout_ms`, when set. */
-  timeoutMs?: number;
-  error: string | null;
-} {
-  const baseDir = dirname(configPath);
-  if (!existsSync(configPath)) return { modules: [], baseDir, error: null };
-  try {
-    const doc = parseToml(readFileSync(configPath, "utf8")) as {
-      tools?: { modules?: unknown; module_timeout_ms?: unknown };
-    };
-    const modules = doc.tools?.modules ?? [];
-    const timeout = doc.tools?.module_timeout_ms;
-    if (!Array.isArray(modules) || !modules.every((m) => typeof m === "string")) {
-      return { modules: [], baseDir, error: `${configPath}: tools.modules must be a list of module paths` };
-    }
-    if (timeout !== undefined && !isTimeout(timeout)) {
-      return {
-        modules,
-        baseDir,
-        error: `${configPath}: tools.module_timeout_ms must be a positive number of milliseconds`,
-      };
-    }
-    return { modules, baseDir, error: null, ...(timeout === undefined ? {} : { timeoutMs: timeout }) };
-  } catch (err) {
-    return {
-      modules: [],
-      baseDir,
-      error: `${configPath}: ${err instanceof Error ? err.message.split("\n")[0] : ""}`,
-    };
-  }
-}

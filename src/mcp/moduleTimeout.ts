@@ -1,4 +1,4 @@
-/** The host tool modules' load limit, apart from hostModules.ts so that `mcp-serve` parses its arguments without loading zod. */
+/** The host tool modules' load limit, in a module of its own: `mcp-serve` checks its arguments without loading more. */
 
 /** How long a host tool module may take to load (its top-level await included). */
 export const DEFAULT_MODULE_TIMEOUT_MS = 5_000;

@@ -5,10 +5,12 @@
 // host tool modules it answers initialize and tools/list before loading zod,
 // the store or the tools (see mcp/lazyHandlers.ts); the first call loads them.
 import { existsSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Command } from "commander";
 import { identityFromEnv } from "../../mcp/context.js";
 import { lazyBuiltinHandlers } from "../../mcp/lazyHandlers.js";
 import { DEFAULT_MODULE_TIMEOUT_MS, isTimeout } from "../../mcp/moduleTimeout.js";
+import type { configuredModules } from "../../mcp/toolConfig.js";
 import { serveStdio, type StdioToolHandlers } from "../../mcp/stdioServer.js";
 import { bridgeConfigPath } from "../../paths.js";
 import { IDENTITY_ENV } from "../../toolServerSpec.js";
@@ -105,12 +107,17 @@ export async function runMcpServe(args: string[]): Promise<number> {
     return 2;
   }
   keepServingThroughStrayErrors(log);
+  // Read without loading zod (the TOML parser only when there is a config file).
   const configPath = bridgeConfigPath();
-  // No host tool module can be configured: serve the built-in tools, loaded on the first call.
+  const fromConfig = existsSync(configPath)
+    ? (await import("../../mcp/toolConfig.js")).configuredModules(configPath)
+    : { modules: [], baseDir: dirname(configPath), error: null };
+  if (fromConfig.error) log(fromConfig.error);
+  // No host tool module: serve the built-in tools, loaded on the first call.
   const handlers =
-    parsed.modules.length === 0 && !existsSync(configPath)
+    parsed.modules.length === 0 && fromConfig.modules.length === 0
       ? lazyBuiltinHandlers({ context: identityFromEnv(), log })
-      : await withHostModules(parsed, configPath, log);
+      : await withHostModules(parsed, fromConfig, log);
   await serveStdio(handlers, { log });
   await flushed(process.stdout);
   return 0;
@@ -119,19 +126,18 @@ export async function runMcpServe(args: string[]): Promise<number> {
 /** The built-in tools and the host's tool modules (from the bridge config and --tools), all loaded now. */
 async function withHostModules(
   parsed: ServeArgs,
-  configPath: string,
+  fromConfig: ReturnType<typeof configuredModules>,
   log: (line: string) => void,
 ): Promise<StdioToolHandlers> {
-  const [{ configuredModules, loadToolModules }, { ToolRegistry }, { createToolHandlers }, { builtinTools }] =
-    await Promise.all([
+  const [{ loadToolModules }, { ToolRegistry }, { createToolHandlers }, { builtinTools }] = await Promise.all(
+    [
       import("../../mcp/hostModules.js"),
       import("../../mcp/registry.js"),
       import("../../mcp/handlers.js"),
       import("../../mcp/tools/index.js"),
-    ]);
+    ],
+  );
   const registry = new ToolRegistry(builtinTools());
-  const fromConfig = configuredModules(configPath);
-  if (fromConfig.error) log(fromConfig.error);
   const timeoutMs = parsed.moduleTimeoutMs ?? fromConfig.timeoutMs ?? DEFAULT_MODULE_TIMEOUT_MS;
   const specs = [
     ...fromConfig.modules.map((m) => ({ spec: m, base: fromConfig.baseDir })),

@@ -3,7 +3,7 @@
 // first tools/call loads them. A resolve hook in the server process logs
 // every module it loads, so the test sees what was loaded when.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,61 +37,85 @@ const heavy = (urls: string[]) =>
     ),
   );
 
-describe("mcp-serve start-up", () => {
-  it("answers initialize and tools/list without loading zod, the SDK or the tools; the first call loads them", async () => {
-    if (!existsSync(fileURLToPath(new URL("../../../dist/cli/commands/mcpServe.js", import.meta.url))))
-      throw new Error("dist/ is missing: run `npm run build` first");
-    const log = join(dir, "loaded.txt");
-    const home = join(dir, "home");
-    const server = spawn(process.execPath, ["--import", preload(log), bin, "mcp-serve"], {
-      env: { ...process.env, CODEX_BRIDGE_HOME: home },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    const replies = new Map<number, Record<string, unknown>>();
-    const waiters = new Map<number, () => void>();
-    let buffer = "";
-    server.stdout.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString();
-      for (const line of buffer.split("\n").slice(0, -1)) {
-        const message = JSON.parse(line) as { id: number };
-        replies.set(message.id, message);
-        waiters.get(message.id)?.();
-      }
-      buffer = buffer.slice(buffer.lastIndexOf("\n") + 1);
-    });
-    const ask = (id: number, method: string, params: unknown = {}) => {
+/** A real `mcp-serve` with CODEX_BRIDGE_HOME=home, logging every module it loads. */
+function startServer(home: string, log: string) {
+  if (!existsSync(fileURLToPath(new URL("../../../dist/cli/commands/mcpServe.js", import.meta.url))))
+    throw new Error("dist/ is missing: run `npm run build` first");
+  const server = spawn(process.execPath, ["--import", preload(log), bin, "mcp-serve"], {
+    env: { ...process.env, CODEX_BRIDGE_HOME: home },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const replies = new Map<number, Record<string, unknown>>();
+  const waiters = new Map<number, () => void>();
+  let buffer = "";
+  server.stdout.on("data", (chunk: Buffer) => {
+    buffer += chunk.toString();
+    for (const line of buffer.split("\n").slice(0, -1)) {
+      const message = JSON.parse(line) as { id: number };
+      replies.set(message.id, message);
+      waiters.get(message.id)?.();
+    }
+    buffer = buffer.slice(buffer.lastIndexOf("\n") + 1);
+  });
+  return {
+    ask(id: number, method: string, params: unknown = {}) {
       server.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", id, method, params })}\n`);
       return new Promise<Record<string, unknown>>((resolve) => {
         if (replies.has(id)) resolve(replies.get(id) as Record<string, unknown>);
         waiters.set(id, () => resolve(replies.get(id) as Record<string, unknown>));
       });
-    };
-    const loaded = () => readFileSync(log, "utf8").split("\n").filter(Boolean);
-    try {
-      const init = await ask(1, "initialize", {
-        protocolVersion: "2025-06-18",
-        capabilities: {},
-        clientInfo: { name: "test", version: "1" },
-      });
-      expect(init).toMatchObject({ result: { serverInfo: { name: "codex-bridge-tools" } } });
-      server.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" })}\n`);
-      const list = await ask(2, "tools/list");
-      expect((list.result as { tools: unknown[] }).tools).toEqual(BUILTIN_TOOL_LIST);
-      expect(loaded().some((u) => u.endsWith("/dist/mcp/stdioServer.js"))).toBe(true);
-      expect(heavy(loaded())).toEqual([]);
+    },
+    loaded: () => readFileSync(log, "utf8").split("\n").filter(Boolean),
+    async close() {
+      server.stdin.end();
+      await new Promise((resolve) => server.once("exit", resolve));
+    },
+  };
+}
 
-      const call = await ask(3, "tools/call", {
+async function initializeAndList(server: ReturnType<typeof startServer>) {
+  const init = await server.ask(1, "initialize", {
+    protocolVersion: "2025-06-18",
+    capabilities: {},
+    clientInfo: { name: "test", version: "1" },
+  });
+  expect(init).toMatchObject({ result: { serverInfo: { name: "codex-bridge-tools" } } });
+  const list = await server.ask(2, "tools/list");
+  expect((list.result as { tools: unknown[] }).tools).toEqual(BUILTIN_TOOL_LIST);
+  expect(server.loaded().some((u) => u.endsWith("/dist/mcp/stdioServer.js"))).toBe(true);
+}
+
+describe("mcp-serve start-up", () => {
+  it("answers initialize and tools/list without loading zod, the SDK or the tools; the first call loads them", async () => {
+    const server = startServer(join(dir, "home"), join(dir, "loaded.txt"));
+    try {
+      await initializeAndList(server);
+      expect(heavy(server.loaded())).toEqual([]);
+      const call = await server.ask(3, "tools/call", {
         name: "memory_write",
         arguments: { key: "k", content: "v" },
       });
       expect(call).toMatchObject({ result: { content: [{ type: "text" }] } });
       expect((call.result as { isError?: boolean }).isError).not.toBe(true);
-      expect(loaded().some((u) => u.includes("/node_modules/zod/"))).toBe(true);
-      const read = await ask(4, "tools/call", { name: "memory_read", arguments: { key: "k" } });
+      expect(server.loaded().some((u) => u.includes("/node_modules/zod/"))).toBe(true);
+      const read = await server.ask(4, "tools/call", { name: "memory_read", arguments: { key: "k" } });
       expect(JSON.stringify(read)).toContain('\\"v\\"');
     } finally {
-      server.stdin.end();
-      await new Promise((resolve) => server.once("exit", resolve));
+      await server.close();
+    }
+  }, 60_000);
+
+  it("stays lazy with a bridge config that names no tool module", async () => {
+    const home = join(dir, "home-config");
+    mkdirSync(home, { recursive: true });
+    writeFileSync(join(home, "config.toml"), "[tools]\nmodule_timeout_ms = 2000\n");
+    const server = startServer(home, join(dir, "loaded-config.txt"));
+    try {
+      await initializeAndList(server);
+      expect(server.loaded().some((u) => u.includes("/node_modules/smol-toml/"))).toBe(true);
+      expect(heavy(server.loaded())).toEqual([]);
+    } finally {
+      await server.close();
     }
   }, 60_000);
 });
