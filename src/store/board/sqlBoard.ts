@@ -53,9 +53,11 @@ export class SqlBoard implements Board {
     what: string,
     id: unknown,
     fn: (tx: BoardTx, row: Awaited<ReturnType<typeof lockTask>>) => Promise<void>,
+    options: { lockGraph?: boolean } = {},
   ): Promise<Task> {
     const taskId = v.taskId("task id", id);
     return this.runner.write(what, async (tx) => {
+      if (options.lockGraph) await tx.lockGraph();
       const row = await lockTask(tx, taskId, this.location);
       await fn(tx, row);
       return this.one(tx, taskId);
@@ -165,38 +167,45 @@ export class SqlBoard implements Board {
   async link(id: string, dependsOn: string, author = "user"): Promise<Task> {
     const dep = v.taskId("dependsOn", dependsOn);
     const who = v.text("author", author);
-    return this.change("link tasks", id, async (tx, row) => {
-      const taskId = String(row.id);
-      await tx.lockGraph();
-      if (dep === taskId) throw boardError("INVALID_DEPENDENCY", `task ${taskId} cannot depend on itself`);
-      const target = (await tx.all(`SELECT id, status FROM tasks WHERE id = ?${tx.forShare}`, [dep]))[0];
-      if (!target)
-        throw boardError("INVALID_DEPENDENCY", `dependsOn names no task on the board: ${dep}`, {
-          missing: [dep],
-        });
-      if (!["todo", "ready", "blocked"].includes(String(row.status))) {
-        throw boardError(
-          "INVALID_STATE",
-          `task ${taskId} is ${String(row.status)}: only a todo, ready or blocked task can get a dependency`,
-        );
-      }
-      // Already linked: nothing changes (and nothing is logged).
-      if ((await tx.all("SELECT 1 FROM deps WHERE task_id = ? AND depends_on = ?", [taskId, dep])).length > 0)
-        return;
-      if (await reaches(tx, dep, taskId)) {
-        throw boardError(
-          "INVALID_DEPENDENCY",
-          `task ${taskId} cannot depend on ${dep}: ${dep} already depends on ${taskId} (a cycle)`,
-        );
-      }
-      const last = await tx.all("SELECT MAX(pos) AS pos FROM deps WHERE task_id = ?", [taskId]);
-      const pos = last[0]?.pos === null || last[0]?.pos === undefined ? 0 : Number(last[0].pos) + 1;
-      await tx.run("INSERT INTO deps (task_id, depends_on, pos) VALUES (?, ?, ?)", [taskId, dep, pos]);
-      await addEvent(tx, taskId, "linked", { dependsOn: dep, author: who });
-      if (row.status === "ready" && target.status !== "done")
-        await moveTo(tx, row, "todo", {}, { because: dep, author: who });
-      else await touch(tx, taskId);
-    });
+    // The graph lock comes before any row lock: two links waiting on each other's rows under it would deadlock.
+    return this.change(
+      "link tasks",
+      id,
+      async (tx, row) => {
+        const taskId = String(row.id);
+        if (dep === taskId) throw boardError("INVALID_DEPENDENCY", `task ${taskId} cannot depend on itself`);
+        const target = (await tx.all(`SELECT id, status FROM tasks WHERE id = ?${tx.forShare}`, [dep]))[0];
+        if (!target)
+          throw boardError("INVALID_DEPENDENCY", `dependsOn names no task on the board: ${dep}`, {
+            missing: [dep],
+          });
+        if (!["todo", "ready", "blocked"].includes(String(row.status))) {
+          throw boardError(
+            "INVALID_STATE",
+            `task ${taskId} is ${String(row.status)}: only a todo, ready or blocked task can get a dependency`,
+          );
+        }
+        // Already linked: nothing changes (and nothing is logged).
+        if (
+          (await tx.all("SELECT 1 FROM deps WHERE task_id = ? AND depends_on = ?", [taskId, dep])).length > 0
+        )
+          return;
+        if (await reaches(tx, dep, taskId)) {
+          throw boardError(
+            "INVALID_DEPENDENCY",
+            `task ${taskId} cannot depend on ${dep}: ${dep} already depends on ${taskId} (a cycle)`,
+          );
+        }
+        const last = await tx.all("SELECT MAX(pos) AS pos FROM deps WHERE task_id = ?", [taskId]);
+        const pos = last[0]?.pos === null || last[0]?.pos === undefined ? 0 : Number(last[0].pos) + 1;
+        await tx.run("INSERT INTO deps (task_id, depends_on, pos) VALUES (?, ?, ?)", [taskId, dep, pos]);
+        await addEvent(tx, taskId, "linked", { dependsOn: dep, author: who });
+        if (row.status === "ready" && target.status !== "done")
+          await moveTo(tx, row, "todo", {}, { because: dep, author: who });
+        else await touch(tx, taskId);
+      },
+      { lockGraph: true },
+    );
   }
 
   async block(id: string, reason: string, author = "user"): Promise<Task> {
