@@ -290,12 +290,14 @@ export class SqlBoard implements Board {
       const expiresAt = tx.now + leaseMs;
       for (const row of ready) {
         const taskId = String(row.id);
-        const last = await tx.all("SELECT MAX(number) AS last FROM attempts WHERE task_id = ?", [taskId]);
-        const number = Number(last[0]?.last ?? 0) + 1;
-        await tx.run(
-          "INSERT INTO attempts (task_id, number, session_id, holder, started_at, ended_at, outcome, detail) VALUES (?, ?, NULL, ?, ?, NULL, 'running', NULL)",
-          [taskId, number, holder, tx.now],
+        // Numbered in the same statement (one round trip on PostgreSQL): the task's row lock keeps it unique.
+        const inserted = await tx.all(
+          `INSERT INTO attempts (task_id, number, session_id, holder, started_at, ended_at, outcome, detail)
+           SELECT ?, COALESCE(MAX(number), 0) + 1, NULL, ?, ?, NULL, 'running', NULL FROM attempts WHERE task_id = ?
+           RETURNING number`,
+          [taskId, holder, tx.now, taskId],
         );
+        const number = Number(inserted[0]?.number);
         await moveTo(tx, row, "running", { lease_holder: holder, lease_expires: expiresAt }, { holder });
         await addEvent(tx, taskId, "claimed", { holder, attempt: number, expiresAt });
       }
