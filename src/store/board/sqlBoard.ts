@@ -9,6 +9,8 @@ import { addEvent, eventOf, loadTasks } from "./rows.js";
 import {
   FAILED_OUTCOMES,
   checkHeld,
+  reclaimExpired,
+  startAttempt,
   depsDone,
   endAttempt,
   lockTask,
@@ -267,40 +269,11 @@ export class SqlBoard implements Board {
     const maxAttempts =
       options.maxAttempts === undefined ? Infinity : v.integer("maxAttempts", options.maxAttempts, 1);
     return this.runner.write("claim tasks", async (tx) => {
-      const expired = await tx.all(
-        `SELECT * FROM tasks WHERE status = 'running' AND lease_expires <= ? ORDER BY n${tx.skipLocked}`,
-        [tx.now],
-      );
-      for (const row of expired) {
-        const detail = `the lease of ${String(row.lease_holder)} expired at ${new Date(Number(row.lease_expires)).toISOString()}`;
-        await endAttempt(tx, String(row.id), "lost", detail);
-        const failures = Number(row.failures) + 1;
-        const to: TaskStatus = failures >= maxAttempts ? "failed" : "ready";
-        const set = {
-          lease_holder: null,
-          lease_expires: null,
-          failures,
-          ...(to === "failed" ? { reason: `failed after ${failures} attempts: ${detail}` } : {}),
-        };
-        await moveTo(tx, row, to, set, { reclaimedBy: holder, detail });
-      }
+      await reclaimExpired(tx, holder, maxAttempts);
       const ready = await tx.all(
         `SELECT * FROM tasks WHERE status = 'ready' ORDER BY priority DESC, n LIMIT ${limit}${tx.skipLocked}`,
       );
-      const expiresAt = tx.now + leaseMs;
-      for (const row of ready) {
-        const taskId = String(row.id);
-        // Numbered in the same statement (one round trip on PostgreSQL): the task's row lock keeps it unique.
-        const inserted = await tx.all(
-          `INSERT INTO attempts (task_id, number, session_id, holder, started_at, ended_at, outcome, detail)
-           SELECT ?, COALESCE(MAX(number), 0) + 1, NULL, ?, ?, NULL, 'running', NULL FROM attempts WHERE task_id = ?
-           RETURNING number`,
-          [taskId, holder, tx.now, taskId],
-        );
-        const number = Number(inserted[0]?.number);
-        await moveTo(tx, row, "running", { lease_holder: holder, lease_expires: expiresAt }, { holder });
-        await addEvent(tx, taskId, "claimed", { holder, attempt: number, expiresAt });
-      }
+      for (const row of ready) await startAttempt(tx, row, holder, tx.now + leaseMs);
       return loadTasks(
         tx,
         ready.map((r) => String(r.id)),
