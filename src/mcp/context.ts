@@ -113,8 +113,8 @@ export interface LazyBoard {
 export function lazyBoard(location: string | null): LazyBoard {
   let opened: Promise<Board> | undefined;
   const get = () => {
-    opened ??= import("../store/board/sqlite.js")
-      .then(({ openSqliteBoard }) => openSqliteBoard(location?.replace(/^sqlite:/, "") ?? undefined))
+    opened ??= import("../store/board/open.js")
+      .then(({ openBoard }) => openBoard(location ?? undefined))
       .catch((err: unknown) => {
         opened = undefined;
         throw err;

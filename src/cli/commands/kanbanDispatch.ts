@@ -7,7 +7,7 @@ import { type Command, Option } from "commander";
 import { CodexBridge } from "../../codex/bridge.js";
 import { Dispatcher, type DispatcherEvent } from "../../kanban/dispatcher.js";
 import { httpToolEndpoint } from "../../mcp/httpEndpoint.js";
-import { openSqliteBoard } from "../../store/board/sqlite.js";
+import { openBoard } from "../../store/board/open.js";
 import { type Output, setExitCode } from "../output.js";
 import { openStore } from "../storeAccess.js";
 import { existingDirectory, positiveInteger, seconds } from "../usage.js";
@@ -90,7 +90,7 @@ async function dispatch(flags: Flags, out: Output): Promise<number> {
   const cwd = flags.cwd === undefined ? process.cwd() : existingDirectory("--cwd", flags.cwd);
   if (flags.codexHome !== undefined) existingDirectory("--codex-home", flags.codexHome);
   const location = flags.board ?? process.env.CODEX_BRIDGE_BOARD;
-  const board = openSqliteBoard(location?.replace(/^sqlite:/, ""));
+  const board = await openBoard(location);
   const store = openStore();
   const bridge = new CodexBridge({
     store,

@@ -7,8 +7,7 @@ import type { CodexBridge } from "../../../src/codex/bridge.js";
 import type { TurnResult } from "../../../src/codex/events.js";
 import type { SessionOptions } from "../../../src/codex/session.js";
 import { Dispatcher } from "../../../src/kanban/dispatcher.js";
-import { openSqliteBoard } from "../../../src/store/board/sqlite.js";
-const openBoard = (path: string) => Promise.resolve(openSqliteBoard(path));
+import { openBoard } from "../../../src/store/board/open.js";
 import type { Board } from "../../../src/store/board/types.js";
 import { tempDir } from "../../harness/tracking.js";
 

@@ -6,8 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ContextSource } from "../../../src/mcp/context.js";
 import { type CallResult, createToolHandlers, type ToolHandlers } from "../../../src/mcp/handlers.js";
 import { builtinTools } from "../../../src/mcp/tools/index.js";
-import { openSqliteBoard } from "../../../src/store/board/sqlite.js";
-const openBoard = (path: string) => Promise.resolve(openSqliteBoard(path));
+import { openBoard } from "../../../src/store/board/open.js";
 import type { Board } from "../../../src/store/board/types.js";
 import { tempDir } from "../../harness/tracking.js";
 
