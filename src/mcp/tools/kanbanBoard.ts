@@ -14,13 +14,18 @@ export const kanbanShow = defineTool({
     "Show one task of the kanban board in full: title, body, status, dependencies, comments, result, block " +
     "reason and attempts. Without task_id, shows your own task (worker threads).",
   inputSchema: z.object({
-    task_id: z.string().min(1).optional().describe("The task's id; default: the task you are working on."),
+    task_id: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("The task's id (or a unique prefix of it); default: the task you are working on."),
   }),
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
   async handler(ctx, args) {
     const id = args.task_id ?? ctx.taskId;
     if (!id) throw new Error("task_id is required: this thread works on no task of its own");
-    return taskView(await (await ctx.openBoard()).get(id), { full: true });
+    const board = await ctx.openBoard();
+    return taskView(await board.get(args.task_id ? await board.resolveId(id) : id), { full: true });
   },
 });
 
@@ -67,12 +72,14 @@ export const kanbanCreate = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async handler(ctx, args) {
     assertOrchestrator(ctx, "kanban_create");
-    const task = await (
-      await ctx.openBoard()
-    ).create({
+    const board = await ctx.openBoard();
+    const dependsOn = args.depends_on
+      ? await Promise.all(args.depends_on.map((ref) => board.resolveId(ref)))
+      : undefined;
+    const task = await board.create({
       title: args.title,
       body: args.body,
-      ...(args.depends_on ? { dependsOn: args.depends_on } : {}),
+      ...(dependsOn ? { dependsOn } : {}),
       ...(args.priority !== undefined ? { priority: args.priority } : {}),
       author: ctx.sessionId ? `orchestrator:${ctx.sessionId}` : "orchestrator",
     });
@@ -93,7 +100,8 @@ export const kanbanUnblock = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async handler(ctx, args) {
     assertOrchestrator(ctx, "kanban_unblock");
-    const task = await (await ctx.openBoard()).unblock(args.task_id, args.note, author(ctx.sessionId));
+    const board = await ctx.openBoard();
+    const task = await board.unblock(await board.resolveId(args.task_id), args.note, author(ctx.sessionId));
     return taskView(task);
   },
 });
@@ -111,7 +119,12 @@ export const kanbanLink = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(ctx, args) {
     assertOrchestrator(ctx, "kanban_link");
-    const task = await (await ctx.openBoard()).link(args.task_id, args.depends_on, author(ctx.sessionId));
+    const board = await ctx.openBoard();
+    const [id, dependsOn] = await Promise.all([
+      board.resolveId(args.task_id),
+      board.resolveId(args.depends_on),
+    ]);
+    const task = await board.link(id, dependsOn, author(ctx.sessionId));
     return taskView(task);
   },
 });

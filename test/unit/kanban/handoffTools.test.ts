@@ -56,7 +56,8 @@ describe("kanban tools", () => {
     expect(linked).toMatchObject({ status: "todo", depends_on: [a.id] });
     const listed = json(await call("kanban_list", { status: "ready" }, {}));
     expect((listed.tasks as Array<{ title: string }>).map((t) => t.title)).toEqual(["A"]);
-    const shown = json(await call("kanban_show", { task_id: b.id }, {}));
+    // Ids may be shortened to a unique prefix, as in the CLI.
+    const shown = json(await call("kanban_show", { task_id: String(b.id).slice(0, 8) }, {}));
     expect(shown).toMatchObject({ body: "do B", priority: 5, comments: [], attempts: [] });
     const refused = await call("kanban_complete", { summary: "x" }, {});
     expect(refused.isError).toBe(true);
