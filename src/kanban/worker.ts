@@ -53,7 +53,6 @@ export async function runAttempt(
 ): Promise<AttemptReport> {
   const questions: string[] = [];
   let session: Session | undefined;
-  let leaseLost = false;
   try {
     const prompt = await buildPrompt(s.board, task);
     const approvals: ApprovalOptions = {
@@ -86,13 +85,17 @@ export async function runAttempt(
     onStarted(session.id);
     const worker = session;
     // The lease says this dispatcher is alive and running the worker; watchdogs say the worker is.
+    let taken: string | null = null;
     const renew = setInterval(
       () => {
-        s.board.renew(task.id, s.holder, s.leaseMs).catch((err: unknown) => {
-          if (err instanceof BridgeError && (err.code === "LEASE_LOST" || err.code === "INVALID_STATE")) {
-            leaseLost = true;
-            void worker.interrupt().catch(() => undefined);
-          }
+        s.board.renew(task.id, s.holder, s.leaseMs).catch(async (err: unknown) => {
+          // Anything but a lost lease (a busy database…) is tried again at the next tick.
+          if (!(err instanceof BridgeError && err.code === "LEASE_LOST")) return;
+          clearInterval(renew);
+          // The worker reported and the model is still writing its last words: let the turn end.
+          if (reported(await s.board.get(task.id).catch(() => null), worker.id)) return;
+          taken = err.message;
+          void worker.interrupt().catch(() => undefined);
         });
       },
       Math.max(50, Math.floor(s.leaseMs / 3)),
@@ -107,18 +110,20 @@ export async function runAttempt(
       stop.removeEventListener("abort", onStop);
     }
     await worker.close().catch(() => undefined);
-    if (leaseLost) return lost(task.id, worker.id, "the lease was lost while the worker ran");
     const now = await s.board.get(task.id);
-    const attempt = now.attempts.at(-1);
-    if (now.status !== "running" || now.lease?.holder !== s.holder || attempt?.sessionId !== worker.id) {
-      // The worker reported (kanban_complete / kanban_block), or the task was taken away (cancelled, reclaimed).
+    const mine = now.attempts.find((a) => a.sessionId === worker.id);
+    if (mine && mine.outcome !== "running") {
+      // The worker reported (kanban_complete / kanban_block), or the attempt was ended for it (cancelled, reclaimed).
       return {
         taskId: task.id,
         sessionId: worker.id,
         status: now.status,
-        outcome: attempt?.sessionId === worker.id ? attempt.outcome : "lost",
-        detail: attempt?.detail ?? null,
+        outcome: mine.outcome,
+        detail: mine.detail,
       };
+    }
+    if (taken !== null || !mine || now.status !== "running" || now.lease?.holder !== s.holder) {
+      return lost(task.id, worker.id, taken ?? `the task is ${now.status} and no longer this dispatcher's`);
     }
     if (questions.length > 0) {
       const reason = `a worker needed an approval nobody could give: ${questions.join("; ")}`;
@@ -146,6 +151,12 @@ export async function runAttempt(
       session?.id ?? null,
     );
   }
+}
+
+/** Whether the worker `sessionId` reported on its attempt (done or blocked). */
+function reported(task: Task | null, sessionId: string): boolean {
+  const mine = task?.attempts.find((a) => a.sessionId === sessionId);
+  return mine?.outcome === "done" || mine?.outcome === "blocked";
 }
 
 /** Why a turn that ended without a report failed. */

@@ -169,4 +169,32 @@ describe("Dispatcher", () => {
     expect(stats.started).toBe(2);
     for (const t of tasks) expect((await board.get(t.id)).status).toBe("ready");
   });
+
+  it("a worker that reported and is still finishing its turn is not interrupted when the renewal finds the task done", async () => {
+    let interrupted = false;
+    const { bridge } = fakeBridge(async (ctx) => {
+      await complete("done early")(ctx);
+      // The model writes its last words for several renewal periods.
+      const late = new Promise((r) => setTimeout(r, 400));
+      await Promise.race([late, ctx.interrupted.then(() => (interrupted = true))]);
+      return {};
+    });
+    const task = await board.create({ title: "t", body: "" });
+    const summary = await new Dispatcher({ board, bridge, once: true, pollMs: 20, leaseMs: 90 }).run();
+    expect(summary.attempts.map((a) => [a.outcome, a.status])).toEqual([["done", "done"]]);
+    expect(interrupted).toBe(false);
+    expect((await board.get(task.id)).result).toBe("done early");
+  });
+
+  it("a worker whose task is taken away (cancelled) is interrupted at the next renewal", async () => {
+    const { bridge } = fakeBridge(async ({ options, interrupted }) => {
+      await board.cancel(options.taskId ?? "", "user");
+      await interrupted;
+      return { status: "interrupted" };
+    });
+    const task = await board.create({ title: "t", body: "" });
+    const summary = await new Dispatcher({ board, bridge, once: true, pollMs: 20, leaseMs: 90 }).run();
+    expect(summary.attempts.map((a) => a.outcome)).toEqual(["cancelled"]);
+    expect((await board.get(task.id)).status).toBe("cancelled");
+  });
 });
