@@ -23,6 +23,7 @@ interface Flags {
   sandbox: "read-only" | "workspace-write" | "danger-full-access";
   cwd?: string;
   grace: number;
+  pollMs: number;
   turnTimeout?: number;
   codexHome?: string;
   json?: boolean;
@@ -109,6 +110,7 @@ async function dispatch(flags: Flags, out: Output): Promise<number> {
     maxAttempts: flags.maxAttempts,
     once: flags.once === true,
     graceMs: flags.grace * 1000,
+    pollMs: flags.pollMs,
     cwd,
     ...(flags.model ? { model: flags.model } : {}),
     approvalPolicy: flags.approvalPolicy,
