@@ -80,7 +80,7 @@ A worker reports through kanban_complete / kanban_block; a turn that ends
 without either is retried (--max-attempts), then the task fails. An approval
 request of a worker is never answered: the task is blocked with the question.
 SIGINT/SIGTERM: stop claiming, let workers finish within --grace, then
-interrupt them. Exit status: 0 stopped or drained, 1 the board failed.`,
+interrupt them. Exit status: 0 stopped or drained, 1 the board could not be opened, 2 usage error.`,
     )
     .action(async (flags: Flags) => {
       setExitCode(await dispatch(flags, out));
