@@ -182,3 +182,16 @@ describe("ToolServerWiring for kanban workers", () => {
     await wiring.close();
   });
 });
+
+describe("the approval broker's trust in the kanban tools", () => {
+  it("trusts the handoff tools of the bridge's own server in worker threads only", async () => {
+    const { CodexBridge } = await import("../../src/codex/bridge.js");
+    await using bridge = new CodexBridge({ store: false, idleTimeoutMs: 0 });
+    const server = bridge.toolServerName ?? "";
+    expect(bridge.trustedTool(server, "kanban_complete", null, true)).toBe(true);
+    expect(bridge.trustedTool(server, "kanban_complete", null, false)).toBe(false);
+    expect(bridge.trustedTool("someone-else", "kanban_complete", null, true)).toBe(false);
+    // Reads are trusted everywhere.
+    expect(bridge.trustedTool(server, "kanban_list", null, false)).toBe(true);
+  });
+});
