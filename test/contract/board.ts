@@ -151,6 +151,17 @@ export function boardContract(name: string, makeBoard: BoardFactory): void {
       expect((await board.get(d.id)).status).toBe("ready");
     });
 
+    it("lets only one of two opposite links made at once succeed", async () => {
+      for (let i = 0; i < 3; i++) {
+        const a = await board.create({ title: "a" });
+        const b = await board.create({ title: "b" });
+        const results = await Promise.allSettled([board.link(a.id, b.id), board.link(b.id, a.id)]);
+        expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+        const failure = results.find((r) => r.status === "rejected");
+        expect((failure?.reason as BridgeError).code).toBe("INVALID_DEPENDENCY");
+      }
+    });
+
     it("claims the highest priority first, then the oldest", async () => {
       const low = await board.create({ title: "low", priority: -1 });
       const old = await board.create({ title: "old" });

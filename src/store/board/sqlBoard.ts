@@ -9,6 +9,8 @@ import { addEvent, eventOf, loadTasks } from "./rows.js";
 import {
   FAILED_OUTCOMES,
   checkHeld,
+  reclaimExpired,
+  startAttempt,
   depsDone,
   endAttempt,
   lockTask,
@@ -53,9 +55,11 @@ export class SqlBoard implements Board {
     what: string,
     id: unknown,
     fn: (tx: BoardTx, row: Awaited<ReturnType<typeof lockTask>>) => Promise<void>,
+    options: { lockGraph?: boolean } = {},
   ): Promise<Task> {
     const taskId = v.taskId("task id", id);
     return this.runner.write(what, async (tx) => {
+      if (options.lockGraph) await tx.lockGraph();
       const row = await lockTask(tx, taskId, this.location);
       await fn(tx, row);
       return this.one(tx, taskId);
@@ -165,38 +169,45 @@ export class SqlBoard implements Board {
   async link(id: string, dependsOn: string, author = "user"): Promise<Task> {
     const dep = v.taskId("dependsOn", dependsOn);
     const who = v.text("author", author);
-    return this.change("link tasks", id, async (tx, row) => {
-      const taskId = String(row.id);
-      await tx.lockGraph();
-      if (dep === taskId) throw boardError("INVALID_DEPENDENCY", `task ${taskId} cannot depend on itself`);
-      const target = (await tx.all(`SELECT id, status FROM tasks WHERE id = ?${tx.forShare}`, [dep]))[0];
-      if (!target)
-        throw boardError("INVALID_DEPENDENCY", `dependsOn names no task on the board: ${dep}`, {
-          missing: [dep],
-        });
-      if (!["todo", "ready", "blocked"].includes(String(row.status))) {
-        throw boardError(
-          "INVALID_STATE",
-          `task ${taskId} is ${String(row.status)}: only a todo, ready or blocked task can get a dependency`,
-        );
-      }
-      // Already linked: nothing changes (and nothing is logged).
-      if ((await tx.all("SELECT 1 FROM deps WHERE task_id = ? AND depends_on = ?", [taskId, dep])).length > 0)
-        return;
-      if (await reaches(tx, dep, taskId)) {
-        throw boardError(
-          "INVALID_DEPENDENCY",
-          `task ${taskId} cannot depend on ${dep}: ${dep} already depends on ${taskId} (a cycle)`,
-        );
-      }
-      const last = await tx.all("SELECT MAX(pos) AS pos FROM deps WHERE task_id = ?", [taskId]);
-      const pos = last[0]?.pos === null || last[0]?.pos === undefined ? 0 : Number(last[0].pos) + 1;
-      await tx.run("INSERT INTO deps (task_id, depends_on, pos) VALUES (?, ?, ?)", [taskId, dep, pos]);
-      await addEvent(tx, taskId, "linked", { dependsOn: dep, author: who });
-      if (row.status === "ready" && target.status !== "done")
-        await moveTo(tx, row, "todo", {}, { because: dep, author: who });
-      else await touch(tx, taskId);
-    });
+    // The graph lock comes before any row lock: two links waiting on each other's rows under it would deadlock.
+    return this.change(
+      "link tasks",
+      id,
+      async (tx, row) => {
+        const taskId = String(row.id);
+        if (dep === taskId) throw boardError("INVALID_DEPENDENCY", `task ${taskId} cannot depend on itself`);
+        const target = (await tx.all(`SELECT id, status FROM tasks WHERE id = ?${tx.forShare}`, [dep]))[0];
+        if (!target)
+          throw boardError("INVALID_DEPENDENCY", `dependsOn names no task on the board: ${dep}`, {
+            missing: [dep],
+          });
+        if (!["todo", "ready", "blocked"].includes(String(row.status))) {
+          throw boardError(
+            "INVALID_STATE",
+            `task ${taskId} is ${String(row.status)}: only a todo, ready or blocked task can get a dependency`,
+          );
+        }
+        // Already linked: nothing changes (and nothing is logged).
+        if (
+          (await tx.all("SELECT 1 FROM deps WHERE task_id = ? AND depends_on = ?", [taskId, dep])).length > 0
+        )
+          return;
+        if (await reaches(tx, dep, taskId)) {
+          throw boardError(
+            "INVALID_DEPENDENCY",
+            `task ${taskId} cannot depend on ${dep}: ${dep} already depends on ${taskId} (a cycle)`,
+          );
+        }
+        const last = await tx.all("SELECT MAX(pos) AS pos FROM deps WHERE task_id = ?", [taskId]);
+        const pos = last[0]?.pos === null || last[0]?.pos === undefined ? 0 : Number(last[0].pos) + 1;
+        await tx.run("INSERT INTO deps (task_id, depends_on, pos) VALUES (?, ?, ?)", [taskId, dep, pos]);
+        await addEvent(tx, taskId, "linked", { dependsOn: dep, author: who });
+        if (row.status === "ready" && target.status !== "done")
+          await moveTo(tx, row, "todo", {}, { because: dep, author: who });
+        else await touch(tx, taskId);
+      },
+      { lockGraph: true },
+    );
   }
 
   async block(id: string, reason: string, author = "user"): Promise<Task> {
@@ -258,38 +269,11 @@ export class SqlBoard implements Board {
     const maxAttempts =
       options.maxAttempts === undefined ? Infinity : v.integer("maxAttempts", options.maxAttempts, 1);
     return this.runner.write("claim tasks", async (tx) => {
-      const expired = await tx.all(
-        `SELECT * FROM tasks WHERE status = 'running' AND lease_expires <= ? ORDER BY n${tx.skipLocked}`,
-        [tx.now],
-      );
-      for (const row of expired) {
-        const detail = `the lease of ${String(row.lease_holder)} expired at ${new Date(Number(row.lease_expires)).toISOString()}`;
-        await endAttempt(tx, String(row.id), "lost", detail);
-        const failures = Number(row.failures) + 1;
-        const to: TaskStatus = failures >= maxAttempts ? "failed" : "ready";
-        const set = {
-          lease_holder: null,
-          lease_expires: null,
-          failures,
-          ...(to === "failed" ? { reason: `failed after ${failures} attempts: ${detail}` } : {}),
-        };
-        await moveTo(tx, row, to, set, { reclaimedBy: holder, detail });
-      }
+      await reclaimExpired(tx, holder, maxAttempts);
       const ready = await tx.all(
         `SELECT * FROM tasks WHERE status = 'ready' ORDER BY priority DESC, n LIMIT ${limit}${tx.skipLocked}`,
       );
-      const expiresAt = tx.now + leaseMs;
-      for (const row of ready) {
-        const taskId = String(row.id);
-        const last = await tx.all("SELECT MAX(number) AS last FROM attempts WHERE task_id = ?", [taskId]);
-        const number = Number(last[0]?.last ?? 0) + 1;
-        await tx.run(
-          "INSERT INTO attempts (task_id, number, session_id, holder, started_at, ended_at, outcome, detail) VALUES (?, ?, NULL, ?, ?, NULL, 'running', NULL)",
-          [taskId, number, holder, tx.now],
-        );
-        await moveTo(tx, row, "running", { lease_holder: holder, lease_expires: expiresAt }, { holder });
-        await addEvent(tx, taskId, "claimed", { holder, attempt: number, expiresAt });
-      }
+      for (const row of ready) await startAttempt(tx, row, holder, tx.now + leaseMs);
       return loadTasks(
         tx,
         ready.map((r) => String(r.id)),

@@ -137,3 +137,43 @@ export async function reaches(tx: BoardTx, from: string, target: string): Promis
   }
   return false;
 }
+
+/**
+ * Running tasks whose lease expired: the running attempt ends `lost` (a
+ * failure), and the task is ready again, or failed once its failures reach
+ * `maxAttempts`. Rows another transaction holds are skipped (`SKIP LOCKED`).
+ */
+export async function reclaimExpired(tx: BoardTx, holder: string, maxAttempts: number): Promise<void> {
+  const expired = await tx.all(
+    `SELECT * FROM tasks WHERE status = 'running' AND lease_expires <= ? ORDER BY n${tx.skipLocked}`,
+    [tx.now],
+  );
+  for (const row of expired) {
+    const detail = `the lease of ${String(row.lease_holder)} expired at ${new Date(Number(row.lease_expires)).toISOString()}`;
+    await endAttempt(tx, String(row.id), "lost", detail);
+    const failures = Number(row.failures) + 1;
+    const to: TaskStatus = failures >= maxAttempts ? "failed" : "ready";
+    const set = {
+      lease_holder: null,
+      lease_expires: null,
+      failures,
+      ...(to === "failed" ? { reason: `failed after ${failures} attempts: ${detail}` } : {}),
+    };
+    await moveTo(tx, row, to, set, { reclaimedBy: holder, detail });
+  }
+}
+
+/** A claimed (locked, ready) task: a new running attempt, the lease, a `claimed` event. */
+export async function startAttempt(tx: BoardTx, row: Row, holder: string, expiresAt: number): Promise<void> {
+  const taskId = String(row.id);
+  // Numbered in the same statement (one round trip on PostgreSQL): the task's row lock keeps it unique.
+  const inserted = await tx.all(
+    `INSERT INTO attempts (task_id, number, session_id, holder, started_at, ended_at, outcome, detail)
+     SELECT ?, COALESCE(MAX(number), 0) + 1, NULL, ?, ?, NULL, 'running', NULL FROM attempts WHERE task_id = ?
+     RETURNING number`,
+    [taskId, holder, tx.now, taskId],
+  );
+  const number = Number(inserted[0]?.number);
+  await moveTo(tx, row, "running", { lease_holder: holder, lease_expires: expiresAt }, { holder });
+  await addEvent(tx, taskId, "claimed", { holder, attempt: number, expiresAt });
+}
