@@ -171,4 +171,276 @@ export const BUILTIN_TOOL_LIST: ListedTool[] = [
       openWorldHint: false,
     },
   },
+  {
+    name: "kanban_complete",
+    title: "Complete your task",
+    description:
+      "Report that the task you were given is done. Call it once, at the end, with a summary of what you did and found: it is stored as the task's result and handed to the tasks that depend on this one, so write what they need to know (decisions, where the output is). Name files or URLs you produced in `artifacts`. Only for worker threads; acts on your own task.",
+    inputSchema: {
+      type: "object",
+      properties: {
+        summary: {
+          type: "string",
+          minLength: 1,
+          maxLength: 20000,
+          description: "What was done and what came out of it.",
+        },
+        artifacts: {
+          description: "Paths or URLs of what you produced.",
+          maxItems: 100,
+          type: "array",
+          items: {
+            type: "string",
+            minLength: 1,
+            maxLength: 1000,
+          },
+        },
+      },
+      required: ["summary"],
+      additionalProperties: false,
+    },
+    annotations: {
+      title: "Complete your task",
+      readOnlyHint: false,
+      destructiveHint: false,
+      idempotentHint: false,
+      openWorldHint: false,
+    },
+  },
+  {
+    name: "kanban_block",
+    title: "Block your task",
+    description:
+      "Report that you cannot finish your task without help: a question only a person can answer, a missing permission or input, a decision that is not yours to make. Give the reason as the question to answer. The task waits until someone unblocks it; the next worker sees their answer as a comment. Only for worker threads; acts on your own task. Stop working after calling it.",
+    inputSchema: {
+      type: "object",
+      properties: {
+        reason: {
+          type: "string",
+          minLength: 1,
+          maxLength: 5000,
+          description: "What is needed to go on, phrased as a question or request.",
+        },
+      },
+      required: ["reason"],
+      additionalProperties: false,
+    },
+    annotations: {
+      title: "Block your task",
+      readOnlyHint: false,
+      destructiveHint: false,
+      idempotentHint: false,
+      openWorldHint: false,
+    },
+  },
+  {
+    name: "kanban_comment",
+    title: "Comment on your task",
+    description:
+      "Add a note to your task's comments: progress, a finding, a decision and why. Comments stay with the task and are shown to whoever works on it next. Only for worker threads; acts on your own task.",
+    inputSchema: {
+      type: "object",
+      properties: {
+        text: {
+          type: "string",
+          minLength: 1,
+          maxLength: 20000,
+          description: "The comment.",
+        },
+      },
+      required: ["text"],
+      additionalProperties: false,
+    },
+    annotations: {
+      title: "Comment on your task",
+      readOnlyHint: false,
+      destructiveHint: false,
+      idempotentHint: false,
+      openWorldHint: false,
+    },
+  },
+  {
+    name: "kanban_heartbeat",
+    title: "Say you are still working",
+    description:
+      "Tell the board you are still working on your task, optionally with a short progress note. Call it now and then during long work (every few minutes): a task whose worker goes silent can be handed to another worker. Only for worker threads; acts on your own task.",
+    inputSchema: {
+      type: "object",
+      properties: {
+        note: {
+          description: "What you are doing right now.",
+          type: "string",
+          minLength: 1,
+          maxLength: 2000,
+        },
+      },
+      additionalProperties: false,
+    },
+    annotations: {
+      title: "Say you are still working",
+      readOnlyHint: false,
+      destructiveHint: false,
+      idempotentHint: false,
+      openWorldHint: false,
+    },
+  },
+  {
+    name: "kanban_show",
+    title: "Show a task",
+    description:
+      "Show one task of the kanban board in full: title, body, status, dependencies, comments, result, block reason and attempts. Without task_id, shows your own task (worker threads).",
+    inputSchema: {
+      type: "object",
+      properties: {
+        task_id: {
+          description: "The task's id (or a unique prefix of it); default: the task you are working on.",
+          type: "string",
+          minLength: 1,
+        },
+      },
+      additionalProperties: false,
+    },
+    annotations: {
+      title: "Show a task",
+      readOnlyHint: true,
+      idempotentHint: true,
+      openWorldHint: false,
+    },
+  },
+  {
+    name: "kanban_list",
+    title: "List tasks",
+    description:
+      "List the tasks of the kanban board (id, title, status, priority, dependencies, result or block reason), optionally only those with one status. Use kanban_show for a task's body, comments and attempts.",
+    inputSchema: {
+      type: "object",
+      properties: {
+        status: {
+          description: "Only tasks with this status.",
+          type: "string",
+          enum: ["todo", "ready", "running", "blocked", "done", "failed", "cancelled"],
+        },
+        limit: {
+          description: "At most this many tasks (default 100).",
+          type: "integer",
+          minimum: 1,
+          maximum: 500,
+        },
+      },
+      additionalProperties: false,
+    },
+    annotations: {
+      title: "List tasks",
+      readOnlyHint: true,
+      idempotentHint: true,
+      openWorldHint: false,
+    },
+  },
+  {
+    name: "kanban_create",
+    title: "Create a task",
+    description:
+      "Put a new task on the kanban board for a worker (another codex session) to do. Write the body as the complete brief a newcomer needs: the goal, the context, what done looks like. A task that needs the result of others names them in depends_on; it starts only once they are all done, and its worker sees their results. Returns the new task's id. Only for orchestrator threads (those not working on a task).",
+    inputSchema: {
+      type: "object",
+      properties: {
+        title: {
+          type: "string",
+          minLength: 1,
+          maxLength: 200,
+          description: "A short name for the task.",
+        },
+        body: {
+          type: "string",
+          maxLength: 50000,
+          description: "The full brief for the worker.",
+        },
+        depends_on: {
+          description: "Ids of tasks that must be done first.",
+          maxItems: 100,
+          type: "array",
+          items: {
+            type: "string",
+            minLength: 1,
+          },
+        },
+        priority: {
+          description: "Higher runs first (default 0).",
+          type: "integer",
+          minimum: -1000,
+          maximum: 1000,
+        },
+      },
+      required: ["title", "body"],
+      additionalProperties: false,
+    },
+    annotations: {
+      title: "Create a task",
+      readOnlyHint: false,
+      destructiveHint: false,
+      idempotentHint: false,
+      openWorldHint: false,
+    },
+  },
+  {
+    name: "kanban_unblock",
+    title: "Unblock a task",
+    description:
+      "Answer a blocked task and let it run again: the note (your answer to its block reason) is added as a comment the next worker reads. Only for orchestrator threads (those not working on a task).",
+    inputSchema: {
+      type: "object",
+      properties: {
+        task_id: {
+          type: "string",
+          minLength: 1,
+          description: "The blocked task's id.",
+        },
+        note: {
+          type: "string",
+          minLength: 1,
+          maxLength: 20000,
+          description: "The answer or instructions for the next worker.",
+        },
+      },
+      required: ["task_id", "note"],
+      additionalProperties: false,
+    },
+    annotations: {
+      title: "Unblock a task",
+      readOnlyHint: false,
+      destructiveHint: false,
+      idempotentHint: false,
+      openWorldHint: false,
+    },
+  },
+  {
+    name: "kanban_link",
+    title: "Add a dependency",
+    description:
+      "Make a task wait for another: task_id will not start until depends_on is done, and its worker sees that task's result. Cycles are refused. Only for orchestrator threads (those not working on a task).",
+    inputSchema: {
+      type: "object",
+      properties: {
+        task_id: {
+          type: "string",
+          minLength: 1,
+          description: "The task that must wait.",
+        },
+        depends_on: {
+          type: "string",
+          minLength: 1,
+          description: "The task it waits for.",
+        },
+      },
+      required: ["task_id", "depends_on"],
+      additionalProperties: false,
+    },
+    annotations: {
+      title: "Add a dependency",
+      readOnlyHint: false,
+      destructiveHint: false,
+      idempotentHint: true,
+      openWorldHint: false,
+    },
+  },
 ];
