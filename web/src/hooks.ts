@@ -18,7 +18,12 @@ import { applyEvents, emptyTranscript, type TranscriptModel, withPending } from 
 
 export function useConnection(conn: Connection): ConnectionState {
   const [state, setState] = useState(conn.state);
-  useEffect(() => conn.onChange(setState), [conn]);
+  useEffect(() => {
+    const off = conn.onChange(setState);
+    // A change between the first render and this effect would otherwise be missed.
+    setState(conn.state);
+    return off;
+  }, [conn]);
   return state;
 }
 
