@@ -111,7 +111,9 @@ export class Connection {
     if (this.#connecting || this.#state.runtime) return;
     this.#connecting = true;
     try {
-      const runtime = await connectGateway(this.#url, readToken());
+      const runtime = await connectGateway(this.#url, readToken(), (rt, error) =>
+        this.dropped(rt, error ?? new Error("the gateway closed the connection")),
+      );
       const capabilities = await runtime.capabilities();
       this.#everOpen = true;
       this.#set({
