@@ -196,9 +196,20 @@ describe("web console", () => {
       const card = page.getByRole("region", { name: /Approval needed/ });
       await card.waitFor({ timeout: 90_000 });
       expect(await card.innerText()).toContain(`touch ${file}`);
+      // A second tab on the same session sees the approval, and sees it resolved by the first tab's answer.
+      const other = await openConsole();
+      await other.page.goto(page.url());
+      const otherCard = other.page.getByRole("region", { name: /Approval needed/ });
+      await otherCard.waitFor({ timeout: 60_000 });
       if (decision === "Accept") await screenshot(page, "approval", "approval");
       await card.getByRole("button", { name: decision, exact: true }).click();
       await card.waitFor({ state: "detached", timeout: 60_000 });
+      await otherCard.waitFor({ state: "detached", timeout: 60_000 });
+      await transcript(other.page)
+        .locator('[data-kind="notice"]')
+        .filter({ hasText: `→ ${decision.toLowerCase()}` })
+        .waitFor({ timeout: 60_000 });
+      await other.context.close();
       const command = transcript(page).locator('[data-kind="command"]');
       await transcript(page).locator('[data-kind="turn-end"]').waitFor({ timeout: 90_000 });
       if (decision === "Accept") {
@@ -239,7 +250,7 @@ describe("web console", () => {
     await page.locator('[data-connection="open"]').waitFor({ timeout: 60_000 });
     await transcript(page).locator('[data-kind="turn-end"]').waitFor({ timeout: 90_000 });
     // Every delta exactly once: the text is whole, one message, every seq applied once.
-    expect((await answer.innerText()).trim()).toBe(STREAMED.join("").trim());
+    expect((await answer.locator(".markdown").innerText()).trim()).toBe(STREAMED.join("").trim());
     expect(await answer.count()).toBe(1);
     expect(await transcript(page).locator('[data-kind="user"]').count()).toBe(1);
     const list = transcript(page);

@@ -34,11 +34,15 @@ function Ago({ at }: { at: number }) {
   return <time dateTime={new Date(at).toISOString()}>{text}</time>;
 }
 
+/** When codex asks for approval (codex's own policy for the session's turns). */
+type CodexApprovalPolicy = "untrusted" | "on-request" | "never";
+
 /** Starts a session and, when a prompt is given, its first turn; then opens it. */
 export function NewSession({ conn, onStarted }: { conn: Connection; onStarted: () => void }) {
   const [cwd, setCwd] = useState("");
   const [model, setModel] = useState("");
   const [policy, setPolicy] = useState<NonNullable<StartSessionParams["approvalPolicy"]>>("ask");
+  const [asks, setAsks] = useState<CodexApprovalPolicy | "">("");
   const [sandbox, setSandbox] = useState<NonNullable<StartSessionParams["sandbox"]>>("workspace-write");
   const [prompt, setPrompt] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -47,7 +51,11 @@ export function NewSession({ conn, onStarted }: { conn: Connection; onStarted: (
     e.preventDefault();
     setBusy(true);
     setError(null);
-    const params: StartSessionParams = { approvalPolicy: policy, sandbox };
+    const params: StartSessionParams & { codexApprovalPolicy?: CodexApprovalPolicy } = {
+      approvalPolicy: policy,
+      sandbox,
+    };
+    if (asks) params.codexApprovalPolicy = asks;
     if (cwd.trim()) params.cwd = cwd.trim();
     if (model.trim()) params.model = model.trim();
     const started = await act(conn, (rt) => rt.startSession(params));
@@ -83,6 +91,15 @@ export function NewSession({ conn, onStarted }: { conn: Connection; onStarted: (
           <option value="ask">Ask me</option>
           <option value="accept">Accept all</option>
           <option value="decline">Decline all</option>
+        </select>
+      </label>
+      <label>
+        When codex asks
+        <select value={asks} onChange={(e) => setAsks(e.currentTarget.value as typeof asks)}>
+          <option value="">codex's default</option>
+          <option value="untrusted">before untrusted commands</option>
+          <option value="on-request">when the model asks</option>
+          <option value="never">never</option>
         </select>
       </label>
       <label>
