@@ -53,7 +53,7 @@ export interface ConnectOptions extends Omit<RemoteRuntimeOptions, "transport"> 
 
 /**
  * Connects to the gateway at `url` (`ws://HOST:PORT`) with the browser's
- * WebSocket; the token travels as the `codex-bridge.bearer.<token>` subprotocol.
+ * WebSocket; the token travels as the `codex-bridge.token.<token>` subprotocol.
  */
 export function connect(url: string, options: ConnectOptions = {}): Promise<RemoteRuntime> {
   const { token, WebSocket, ...rest } = options;

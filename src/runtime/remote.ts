@@ -230,7 +230,7 @@ export class RemoteRuntime implements Runtime {
         return;
       }
       case N.subscriptionClosed:
-        this.#subs.serverClosed(id, p.reason);
+        this.#subs.serverClosed(id, p.reason, p.error);
         return;
       default:
         return;

@@ -46,9 +46,13 @@ export function errorFromWire(method: string, error: ErrorObject): BridgeError {
   const cause = new JsonRpcError(error.code, error.message, { data: error.data, method });
   switch (error.code) {
     case GATEWAY_ERRORS.bridge: {
-      const code = typeof data.code === "string" && KNOWN_CODES.has(data.code) ? data.code : "PROTOCOL_ERROR";
-      const details = { ...record(data.details), ...(code === data.code ? {} : { wireCode: data.code }) };
-      return new BridgeError(code as BridgeErrorCode, error.message, { cause, details });
+      // data = {code, ...the error's details}.
+      const { code: wireCode, ...details } = data;
+      const known = typeof wireCode === "string" && KNOWN_CODES.has(wireCode);
+      return new BridgeError(known ? (wireCode as BridgeErrorCode) : "PROTOCOL_ERROR", error.message, {
+        cause,
+        details: known ? details : { ...details, wireCode },
+      });
     }
     case GATEWAY_ERRORS.unsupported: {
       const control = typeof data.control === "string" ? data.control : method;

@@ -6,7 +6,7 @@
  * (a gateway may replay at once) wait until the answer names their
  * subscription. Browser-safe.
  */
-import { BridgeError } from "../errors.js";
+import { BridgeError, type BridgeErrorCode } from "../errors.js";
 import type { Subscription } from "./runtime.js";
 
 /** A subscription of a {@link RemoteRuntime}: {@link Subscription} plus its cursor. */
@@ -106,22 +106,24 @@ export class SubscriptionRegistry {
     this.#earlyCount++;
   }
 
-  /** The gateway ended a subscription (its session was closed or reaped). */
-  serverClosed(subscriptionId: string, reason: unknown): void {
+  /**
+   * The gateway ended a subscription: its session was closed (`closed`
+   * resolves null, as a local runtime's does) or, when the notification
+   * carries `error: {code, message}`, the runtime's subscription failed.
+   */
+  serverClosed(subscriptionId: string, reason: unknown, error: unknown): void {
     const sub = this.#byServerId.get(subscriptionId);
     if (!sub) return;
-    const why = typeof reason === "string" && reason !== "" ? reason : "no reason given";
-    void this.finish(
-      sub,
-      new BridgeError(
-        "CONNECTION_CLOSED",
-        `the gateway ended the subscription to ${sub.target.label}: ${why}`,
-        {
-          details: { reason },
-        },
-      ),
-      false,
-    );
+    const e = typeof error === "object" && error !== null ? (error as Record<string, unknown>) : null;
+    const message = typeof e?.message === "string" ? e.message : String(reason);
+    const failure = e
+      ? new BridgeError(
+          (typeof e.code === "string" ? e.code : "PROTOCOL_ERROR") as BridgeErrorCode,
+          `the gateway ended the subscription to ${sub.target.label}: ${message}`,
+          { details: { reason } },
+        )
+      : null;
+    void this.finish(sub, failure, false);
   }
 
   /** The connection dropped: server ids are gone; unless it reconnects, every subscription ends with `error`. */

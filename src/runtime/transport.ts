@@ -47,17 +47,17 @@ export interface WebSocketLike {
 /** A `WebSocket` constructor: the browser's, or one that behaves like it. */
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
 
-/** The subprotocol every gateway connection asks for. */
-export const GATEWAY_SUBPROTOCOL = "codex-bridge.v1";
+/** The subprotocol a browser offers (the gateway selects it). */
+export const GATEWAY_SUBPROTOCOL = "codex-bridge";
 /**
- * Prefix of the subprotocol that carries the bearer token where a client
+ * Prefix of the subprotocol entry that carries the token where a client
  * cannot set an `Authorization` header (a browser's `WebSocket`):
- * `codex-bridge.bearer.<token>`. The gateway selects {@link GATEWAY_SUBPROTOCOL}, never this one.
+ * `codex-bridge.token.<token>`, offered next to {@link GATEWAY_SUBPROTOCOL}.
  */
-export const TOKEN_SUBPROTOCOL_PREFIX = "codex-bridge.bearer.";
+export const TOKEN_SUBPROTOCOL_PREFIX = "codex-bridge.token.";
 
 export interface BrowserWebSocketOptions {
-  /** The gateway's token, sent as the `codex-bridge.bearer.<token>` subprotocol. */
+  /** The gateway's token, sent as the `codex-bridge.token.<token>` subprotocol. */
   token?: string;
   /** The constructor to use. Default: `globalThis.WebSocket`. */
   WebSocket?: WebSocketConstructor;

@@ -78,7 +78,7 @@ class FakeGateway {
         if (!token) return true;
         const header = info.req.headers.authorization;
         const protocols = String(info.req.headers["sec-websocket-protocol"] ?? "");
-        return header === `Bearer ${token}` || protocols.includes(`codex-bridge.bearer.${token}`);
+        return header === `Bearer ${token}` || protocols.includes(`codex-bridge.token.${token}`);
       },
     });
     await new Promise((resolve) => server.once("listening", resolve));
@@ -275,13 +275,24 @@ describe("RemoteRuntime", () => {
     await expect(runtime.listSessions()).rejects.toMatchObject({ code: "CONNECTION_CLOSED" });
   });
 
-  it("the server ending a subscription resolves closed with its reason", async () => {
+  it("the server ending a subscription resolves closed: null for a closed session, else its error", async () => {
     const g = await gateway();
-    g.on("events.subscribe", () => ({ subscriptionId: "x" }));
+    let n = 0;
+    g.on("events.subscribe", () => ({ subscriptionId: `x${++n}` }));
     const runtime = await client(g);
-    const sub = await runtime.subscribe({ sessionId: "s1" }, () => undefined);
-    g.peers[0]?.notify("subscription.closed", { subscriptionId: "x", reason: "session closed" });
-    expect((await sub.closed)?.message).toContain("session closed");
+    const a = await runtime.subscribe({ sessionId: "s1" }, () => undefined);
+    const b = await runtime.subscribe({ sessionId: "s1" }, () => undefined);
+    g.peers[0]?.notify("subscription.closed", { subscriptionId: "x1", reason: "the session was closed" });
+    g.peers[0]?.notify("subscription.closed", {
+      subscriptionId: "x2",
+      reason: "disk full",
+      error: { code: "STORE_FAILED", message: "disk full" },
+    });
+    expect(await a.closed).toBeNull();
+    expect(await b.closed).toMatchObject({
+      code: "STORE_FAILED",
+      message: expect.stringContaining("disk full") as unknown,
+    });
   });
 
   it("reconnects with backoff and resumes each subscription after its last seq: every event once, in order", async () => {
@@ -353,8 +364,8 @@ describe("RemoteRuntime", () => {
     cleanup.push(() => runtime.close());
     expect((await runtime.listSessions()).map((s) => s.id)).toEqual(["a"]);
     expect(String(g.peers[0]?.request.headers["sec-websocket-protocol"]).split(/, */)).toEqual([
-      "codex-bridge.v1",
-      "codex-bridge.bearer.tok-123",
+      "codex-bridge",
+      "codex-bridge.token.tok-123",
     ]);
     expect(() => browserWebSocketTransport(g.url, { token: "has space", WebSocket: WebSocket })).toThrow(
       /letters, digits/,
