@@ -88,14 +88,7 @@ const env = {
 };
 const gateway = spawn(
   process.execPath,
-  [
-    join(root, "bin/codex-bridge.js"),
-    "serve",
-    "--listen",
-    "127.0.0.1:0",
-    "--console",
-    join(root, "dist/console"),
-  ],
+  [join(root, "bin/codex-bridge.js"), "serve", "--listen", "127.0.0.1:0"],
   { env, stdio: ["ignore", "pipe", "pipe"] },
 );
 let stderr = "";

@@ -101,7 +101,7 @@ export function isToolFollowUp(body: { input?: Array<Record<string, unknown>> })
   return body.input?.at(-1)?.type === "function_call_output";
 }
 
-/** Starts the mock model, a CODEX_HOME for it, and `codex-bridge serve --listen 127.0.0.1:0` serving dist/console. */
+/** Starts the mock model, a CODEX_HOME for it, and `codex-bridge serve --listen 127.0.0.1:0` (which serves dist/console by default). */
 export async function startConsoleGateway(
   script: MockScript,
   options: { args?: string[]; env?: Record<string, string> } = {},
@@ -123,7 +123,7 @@ export async function startConsoleGateway(
   let stderr = "";
   const child: ResultPromise = execa(
     process.execPath,
-    [bin, "serve", "--listen", "127.0.0.1:0", "--console", CONSOLE_DIR, ...(options.args ?? [])],
+    [bin, "serve", "--listen", "127.0.0.1:0", ...(options.args ?? [])],
     { extendEnv: false, env, cwd: workdir, reject: false, stdin: "ignore", buffer: false },
   );
   child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));

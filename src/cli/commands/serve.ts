@@ -2,7 +2,9 @@
 // over JSON-RPC to UIs and other processes, on stdio (one client; stdout
 // carries the protocol and nothing else) or on a WebSocket.
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { CodexBridge } from "../../codex/bridge.js";
 import { GatewayServer } from "../../gateway/server.js";
@@ -62,7 +64,7 @@ export function registerServe(program: Command, out: Output): void {
       "on SIGTERM, let running turns end for this long before interrupting (default 10000)",
       positiveInteger,
     )
-    .option("--console <dir>", "serve the web console from this directory at /")
+    .option("--console <dir>", "serve the web console from this directory at / (default: the bundled one)")
     .option("--codex-home <dir>", "CODEX_HOME for codex (default: codex's own)")
     .addHelpText("after", HELP_AFTER)
     .action(async (flags: Flags) => {
@@ -148,7 +150,7 @@ async function serve(flags: Flags, out: Output): Promise<number> {
       port: address.port,
       ...(token ? { token } : {}),
       ...(flags.allowOrigin ? { allowOrigins: flags.allowOrigin } : {}),
-      ...(flags.console ? { staticDir: flags.console } : {}),
+      ...(consoleDir(flags.console) ? { staticDir: consoleDir(flags.console) } : {}),
     });
   } catch (err) {
     await stop();
@@ -158,4 +160,11 @@ async function serve(flags: Flags, out: Output): Promise<number> {
   log(`listening on ${listener.url}${token ? " (token required)" : ""}`);
   await new Promise<never>(() => undefined);
   return 0;
+}
+
+/** The web console to serve: `--console DIR`, else the bundle built next to this CLI (dist/console), when present. */
+function consoleDir(flag: string | undefined): string | undefined {
+  if (flag !== undefined) return flag;
+  const bundled = fileURLToPath(new URL("../../console/", import.meta.url));
+  return existsSync(join(bundled, "index.html")) ? bundled : undefined;
 }

@@ -35,7 +35,7 @@ function Ago({ at }: { at: number }) {
 }
 
 /** When codex asks for approval (codex's own policy for the session's turns). */
-type CodexApprovalPolicy = "untrusted" | "on-request" | "never";
+type CodexApprovalPolicy = NonNullable<StartSessionParams["codexApprovalPolicy"]>;
 
 /** Starts a session and, when a prompt is given, its first turn; then opens it. */
 export function NewSession({ conn, onStarted }: { conn: Connection; onStarted: () => void }) {
@@ -51,7 +51,7 @@ export function NewSession({ conn, onStarted }: { conn: Connection; onStarted: (
     e.preventDefault();
     setBusy(true);
     setError(null);
-    const params: StartSessionParams & { codexApprovalPolicy?: CodexApprovalPolicy } = {
+    const params: StartSessionParams = {
       approvalPolicy: policy,
       sandbox,
     };
