@@ -59,6 +59,13 @@ export type { WatchdogExpiry, WatchdogOptions } from "./codex/watchdog.js";
 export type { DynamicToolCaller, DynamicToolProvider, DynamicToolSpec } from "./codex/dynamicTools.js";
 export type { BridgeStore } from "./store/store.js";
 export {
+  Dispatcher,
+  type DispatcherEvent,
+  type DispatcherOptions,
+  type DispatchSummary,
+} from "./kanban/dispatcher.js";
+export type { AttemptReport } from "./kanban/worker.js";
+export {
   BridgeError,
   type BridgeErrorCode,
   type BridgeErrorDetails,

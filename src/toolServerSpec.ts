@@ -30,6 +30,12 @@ export interface ToolCaller {
   taskId: string | null;
   /** The store's absolute path; null when the bridge has no store file. */
   storePath: string | null;
+  /** Where the kanban board lives (a path or a postgres URL); null/absent: the tool server's default board. */
+  board?: string | null;
+  /** The dispatcher holding the lease of `taskId` (the worker's tools act as that holder). */
+  taskHolder?: string | null;
+  /** How far a worker's heartbeat extends the lease (ms). */
+  leaseMs?: number | null;
 }
 
 /**
@@ -68,6 +74,9 @@ export const IDENTITY_ENV = {
   threadId: "CODEX_BRIDGE_THREAD_ID",
   taskId: "CODEX_BRIDGE_TASK_ID",
   storePath: "CODEX_BRIDGE_STORE",
+  board: "CODEX_BRIDGE_BOARD",
+  taskHolder: "CODEX_BRIDGE_TASK_HOLDER",
+  leaseMs: "CODEX_BRIDGE_LEASE_MS",
   modules: "CODEX_BRIDGE_TOOL_MODULES",
 } as const;
 
@@ -85,6 +94,9 @@ export function toolServerIdentityEnv(identity: {
   taskId?: string | null;
   /** The store's absolute path; null when the bridge has no store file. */
   storePath: string | null;
+  board?: string | null;
+  taskHolder?: string | null;
+  leaseMs?: number | null;
 }): Record<string, string> {
   const env: Record<string, string> = {
     [IDENTITY_ENV.sessionId]: identity.sessionId,
@@ -92,6 +104,9 @@ export function toolServerIdentityEnv(identity: {
   };
   if (identity.threadId) env[IDENTITY_ENV.threadId] = identity.threadId;
   if (identity.taskId) env[IDENTITY_ENV.taskId] = identity.taskId;
+  if (identity.board) env[IDENTITY_ENV.board] = identity.board;
+  if (identity.taskHolder) env[IDENTITY_ENV.taskHolder] = identity.taskHolder;
+  if (identity.leaseMs) env[IDENTITY_ENV.leaseMs] = String(identity.leaseMs);
   return env;
 }
 
@@ -101,11 +116,34 @@ export const BUILTIN_READ_ONLY_TOOLS: readonly string[] = [
   "session_read",
   "memory_read",
   "memory_search",
+  "kanban_show",
+  "kanban_list",
 ];
 
 /** Built-in tools that write, but only to the bridge's own store: pre-approved in each thread by default. */
 export const DEFAULT_AUTO_APPROVED_TOOLS: readonly string[] = ["memory_write"];
 
+/** The worker's handoff tools: they act on the thread's own task, as its lease holder. */
+export const WORKER_HANDOFF_TOOLS: readonly string[] = [
+  "kanban_complete",
+  "kanban_block",
+  "kanban_comment",
+  "kanban_heartbeat",
+];
+
+/**
+ * Tools pre-approved in worker threads (those with a task identity),
+ * whatever the approval policy: the handoff tools write only the board and
+ * only the worker's own task, and a worker that cannot report back hangs
+ * its task; the orchestrator's tools are refused there with an error that
+ * says why, so approving them asks nobody about nothing.
+ */
+export const WORKER_APPROVED_TOOLS: readonly string[] = [
+  ...WORKER_HANDOFF_TOOLS,
+  "kanban_create",
+  "kanban_unblock",
+  "kanban_link",
+];
 /** bin/codex-bridge.js of this installation (dist/ and src/ both sit one level below the package root). */
 export function cliScriptPath(): string {
   return fileURLToPath(new URL("../bin/codex-bridge.js", import.meta.url));

@@ -10,7 +10,7 @@ import { BridgeError, JsonRpcError } from "../errors.js";
 import { defaultStorePath } from "../store/db.js";
 import { BridgeStore } from "../store/store.js";
 import { redactValue, withoutRedacted } from "../util/redact.js";
-import { BUILTIN_READ_ONLY_TOOLS } from "../toolServerSpec.js";
+import { BUILTIN_READ_ONLY_TOOLS, WORKER_APPROVED_TOOLS } from "../toolServerSpec.js";
 import { type AccountState, assertLoggedIn } from "./account.js";
 import { APPROVAL_METHODS, type ApprovalMethod, parseApprovalRequest } from "./approvalRequests.js";
 import { ApprovalBroker, auditRecord } from "./approvals.js";
@@ -250,8 +250,14 @@ export class CodexBridge {
   }
 
   /** @internal The bridge's own tools that only read (by their annotations, or the built-in list) need no approval. */
-  trustedTool(server: string, tool: string | null, annotations: Record<string, unknown> | null): boolean {
+  trustedTool(
+    server: string,
+    tool: string | null,
+    annotations: Record<string, unknown> | null,
+    worker = false,
+  ): boolean {
     if (server !== this.toolServerName || tool === null) return false;
+    if (worker && WORKER_APPROVED_TOOLS.includes(tool)) return true;
     return annotations?.readOnlyHint === true || BUILTIN_READ_ONLY_TOOLS.includes(tool);
   }
 

@@ -24,6 +24,10 @@ export interface DynamicToolCaller {
   threadId: string;
   taskId: string | null;
   storePath: string | null;
+  /** The kanban board, the task's lease holder and lease length (worker sessions of a dispatcher). */
+  board?: string | null;
+  taskHolder?: string | null;
+  leaseMs?: number | null;
 }
 
 export interface DynamicToolProvider {

@@ -17,6 +17,7 @@ import type { v2 } from "./protocol/index.js";
 import type { ProjectedMessage, TranscriptMessage } from "./transcript.js";
 import { watchStartup } from "./mcpStartup.js";
 import { StoreWrites } from "./storeWrites.js";
+import { taskIdentity } from "./toolServer.js";
 import { type RunningTurn, startTurn } from "./turn.js";
 import { errorOf } from "./turnOutcome.js";
 import type { RunOptions, SessionHost, SessionInput, SessionOptions, StreamedTurn } from "./sessionTypes.js";
@@ -64,7 +65,8 @@ export class Session {
     this.#writes = new StoreWrites(host.store);
     this.#broker = new ApprovalBroker(init.options.approvals ?? {}, {
       onWaiting: (waiting) => this.#active?.setWaitingOnApproval(waiting),
-      trustedTool: (server, tool, annotations) => host.trustedTool(server, tool, annotations),
+      trustedTool: (server, tool, annotations) =>
+        host.trustedTool(server, tool, annotations, init.options.taskId !== undefined),
       onRequested: (approval) =>
         this.#emit({
           sessionId: this.id,
@@ -194,6 +196,7 @@ export class Session {
           threadId: params.threadId,
           taskId: this.options.taskId ?? null,
           storePath: this.#host.storePathForTools,
+          ...taskIdentity(this.options),
         });
       }
       return failTool(`no handler for the dynamic tool ${params.tool} in this session`);

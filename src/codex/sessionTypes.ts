@@ -34,6 +34,14 @@ export interface SessionOptions {
   watchdog?: WatchdogOptions;
   /** The kanban task this session works on: given to the bridge's tool server as its identity. */
   taskId?: string;
+  /**
+   * Where the kanban board lives (a path, `sqlite:PATH` or a postgres URL),
+   * given to the tool server. Default `CODEX_BRIDGE_BOARD`, else the default
+   * board (`$CODEX_BRIDGE_HOME/board.db`).
+   */
+  board?: string;
+  /** The lease a dispatcher holds on `taskId`: the worker's handoff tools act as its holder. */
+  taskLease?: { holder: string; leaseMs: number };
   /** Answers codex's dynamic tool calls (`item/tool/call`); none by default (such calls then fail). */
   onToolCall?: (
     call: v2.DynamicToolCallParams,
@@ -79,5 +87,11 @@ export interface SessionHost {
   /** An unloaded session is used again. */
   adopt(session: Session): void;
   /** MCP tools whose calls need no approval (the bridge's read-only tools). */
-  trustedTool(server: string, tool: string | null, annotations: Record<string, unknown> | null): boolean;
+  /** `worker`: the session works on a kanban task (its handoff tools are trusted too). */
+  trustedTool(
+    server: string,
+    tool: string | null,
+    annotations: Record<string, unknown> | null,
+    worker?: boolean,
+  ): boolean;
 }

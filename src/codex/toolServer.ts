@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { BridgeError } from "../errors.js";
 import {
   DEFAULT_AUTO_APPROVED_TOOLS,
+  WORKER_APPROVED_TOOLS,
   HTTP_TOOL_SERVER_NAME,
   TOOL_SERVER_NAME,
   type ToolCaller,
@@ -19,6 +20,7 @@ import {
   toolServerIdentityEnv,
 } from "../toolServerSpec.js";
 import type { JsonValue } from "./protocol/generated/serde_json/JsonValue.js";
+import type { SessionOptions } from "./sessionTypes.js";
 
 export interface ToolServerOption {
   modules?: string[];
@@ -31,7 +33,7 @@ export interface ToolServerOption {
 export interface ToolServerSession {
   readonly id: string;
   readonly threadId: string | null;
-  readonly options: { taskId?: string };
+  readonly options: SessionOptions;
 }
 
 export class ToolServerWiring {
@@ -56,7 +58,11 @@ export class ToolServerWiring {
   /** Per-thread config that gives the thread the tool server with this session's identity. */
   async config(session: ToolServerSession, threadId: string | null): Promise<Record<string, JsonValue>> {
     const option = this.#option;
-    const autoApprove = option.autoApprove ?? DEFAULT_AUTO_APPROVED_TOOLS;
+    const autoApprove = [
+      ...(option.autoApprove ?? DEFAULT_AUTO_APPROVED_TOOLS),
+      // A worker that cannot report back hangs its task: its handoff tools (own task, board only) always run.
+      ...(session.options.taskId ? WORKER_APPROVED_TOOLS : []),
+    ];
     // codex itself refuses non-read-only MCP tools under approval_policy "never"; tools listed
     // here (by default memory_write, which writes only the bridge's own memory) run anyway.
     const approvals =
@@ -84,6 +90,7 @@ export class ToolServerWiring {
       threadId,
       taskId: session.options.taskId ?? null,
       storePath: this.#storePath(),
+      ...taskIdentity(session.options),
     });
     // The whole table, so the thread gets the server even without a migrated config.toml;
     // codex merges it over a [mcp_servers.codex-bridge-tools] it may already have.
@@ -147,6 +154,16 @@ export class ToolServerWiring {
       threadId: session.threadId,
       taskId: session.options.taskId ?? null,
       storePath: this.#storePath(),
+      ...taskIdentity(session.options),
     };
   }
+}
+
+/** The board and lease part of a thread's tool identity (only what is set). */
+export function taskIdentity(o: SessionOptions): { board?: string; taskHolder?: string; leaseMs?: number } {
+  const board = o.board ?? process.env.CODEX_BRIDGE_BOARD;
+  return {
+    ...(board ? { board } : {}),
+    ...(o.taskId && o.taskLease ? { taskHolder: o.taskLease.holder, leaseMs: o.taskLease.leaseMs } : {}),
+  };
 }

@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { BridgeError } from "../errors.js";
 import { bridgeHome } from "../paths.js";
+import type { Board } from "../store/board/types.js";
 import type { BridgeStore } from "../store/store.js";
 import { IDENTITY_ENV, NO_STORE } from "../toolServerSpec.js";
 
@@ -19,8 +20,16 @@ export interface ToolContext {
   taskId: string | null;
   /** Path of the bridge's store, when it has one. */
   storePath: string | null;
+  /** Where the kanban board lives; null: the default board (`CODEX_BRIDGE_BOARD`, else `$CODEX_BRIDGE_HOME/board.db`). */
+  board: string | null;
+  /** The dispatcher holding the lease of the worker's task (worker threads only). */
+  taskHolder: string | null;
+  /** How far a heartbeat extends the lease (ms); null: the tool's default. */
+  leaseMs: number | null;
   /** The store (opened on first use). Throws when the server was started without one. */
   store(): Promise<BridgeStore>;
+  /** The kanban board (opened on first use, kept open for later calls). */
+  openBoard(): Promise<Board>;
   /** Aborted when the client cancels the call. */
   signal: AbortSignal;
 }
@@ -30,6 +39,9 @@ export interface ContextSource {
   threadId: string | null;
   taskId: string | null;
   storePath: string | null;
+  board?: string | null;
+  taskHolder?: string | null;
+  leaseMs?: number | null;
 }
 
 /**
@@ -46,6 +58,9 @@ export function identityFromEnv(env: NodeJS.ProcessEnv = process.env): ContextSo
     threadId: get(IDENTITY_ENV.threadId),
     taskId: get(IDENTITY_ENV.taskId),
     storePath: store === NO_STORE ? null : store,
+    board: get(IDENTITY_ENV.board),
+    taskHolder: get(IDENTITY_ENV.taskHolder),
+    leaseMs: positive(get(IDENTITY_ENV.leaseMs)),
   };
 }
 
@@ -75,6 +90,42 @@ export function lazyStore(storePath: string | null): LazyStore {
       const current = opened;
       opened = undefined;
       if (current) (await current.catch(() => undefined))?.close();
+    },
+  });
+}
+
+function positive(value: string | null): number | null {
+  const n = value === null ? NaN : Number(value);
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+/** A board opened on first use, shared by all calls; `close()` releases it. */
+export interface LazyBoard {
+  (): Promise<Board>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the board at `location` once, on first use (`openBoard`: a path, a
+ * `sqlite:` path or a postgres URL; null: the default board). A failed open
+ * is not kept: the next call tries again.
+ */
+export function lazyBoard(location: string | null): LazyBoard {
+  let opened: Promise<Board> | undefined;
+  const get = () => {
+    opened ??= import("../store/board/open.js")
+      .then(({ openBoard }) => openBoard(location ?? undefined))
+      .catch((err: unknown) => {
+        opened = undefined;
+        throw err;
+      });
+    return opened;
+  };
+  return Object.assign(get, {
+    async close() {
+      const current = opened;
+      opened = undefined;
+      await (await current?.catch(() => undefined))?.close();
     },
   });
 }

@@ -41,6 +41,9 @@ export function dynamicToolProvider(
         threadId: caller.threadId,
         taskId: caller.taskId,
         storePath: caller.storePath,
+        board: caller.board ?? null,
+        taskHolder: caller.taskHolder ?? null,
+        leaseMs: caller.leaseMs ?? null,
       });
       const text = result.content
         .map((c) => (typeof c.text === "string" ? c.text : JSON.stringify(c)))

@@ -5,7 +5,14 @@
  * says what was wrong.
  */
 import { z } from "zod";
-import { type ContextSource, type LazyStore, lazyStore, type ToolContext } from "./context.js";
+import {
+  type ContextSource,
+  type LazyBoard,
+  type LazyStore,
+  lazyBoard,
+  lazyStore,
+  type ToolContext,
+} from "./context.js";
 import type { BrandedTool, ToolResult } from "./defineTool.js";
 import { ToolRegistry } from "./registry.js";
 
@@ -50,8 +57,18 @@ export function createToolHandlers(options: {
     threadId: options.context?.threadId ?? null,
     taskId: options.context?.taskId ?? null,
     storePath: options.context?.storePath ?? null,
+    board: options.context?.board ?? null,
+    taskHolder: options.context?.taskHolder ?? null,
+    leaseMs: options.context?.leaseMs ?? null,
   };
   const store = lazyStore(identity.storePath);
+  // One open board per location, for every caller that names it (the HTTP endpoint serves many threads).
+  const boards = new Map<string | null, LazyBoard>();
+  const boardFor = (location: string | null) => {
+    let opener = boards.get(location);
+    if (!opener) boards.set(location, (opener = lazyBoard(location)));
+    return opener;
+  };
   const stores = new Map<string | null, LazyStore>();
   const storeFor = (path: string | null) => {
     let opener = stores.get(path);
@@ -69,7 +86,11 @@ export function createToolHandlers(options: {
   return {
     registry,
     async close() {
-      await Promise.all([store.close(), ...[...stores.values()].map((s) => s.close())]);
+      await Promise.all([
+        store.close(),
+        ...[...stores.values()].map((s) => s.close()),
+        ...[...boards.values()].map((b) => b.close()),
+      ]);
     },
     listTools() {
       listed ??= registry.list().map((tool) => ({
@@ -95,10 +116,17 @@ export function createToolHandlers(options: {
       const parsed = argumentSchema(tool).safeParse(args ?? {});
       if (!parsed.success)
         return toolError(`invalid arguments for ${tool.name}: ${describeIssues(parsed.error)}`);
-      const who = caller ? { ...identity, ...caller } : identity;
+      const who = caller ? { ...identity, ...definedOnly(caller) } : identity;
       const ctx: ToolContext = {
-        ...who,
+        sessionId: who.sessionId,
+        threadId: who.threadId,
+        taskId: who.taskId,
+        storePath: who.storePath,
+        board: who.board ?? null,
+        taskHolder: who.taskHolder ?? null,
+        leaseMs: who.leaseMs ?? null,
         store: who.storePath === identity.storePath ? store : storeFor(who.storePath),
+        openBoard: boardFor(who.board ?? null),
         signal,
       };
       try {
@@ -113,6 +141,11 @@ export function createToolHandlers(options: {
       }
     },
   };
+}
+
+/** The caller's fields that are set (an absent board or holder keeps the server's own). */
+function definedOnly(caller: Partial<ContextSource>): Partial<ContextSource> {
+  return Object.fromEntries(Object.entries(caller).filter(([, v]) => v !== undefined));
 }
 
 function jsonSchema(schema: z.ZodObject, io: "input" | "output"): Record<string, unknown> {

@@ -60,7 +60,7 @@ export function openDatabase(path: string): SqliteDatabase {
  * are looser and ours. An existing folder is tightened only when it is the
  * bridge's home: a store placed in, say, a project folder leaves that alone.
  */
-function preparePrivateFiles(file: string): void {
+export function preparePrivateFiles(file: string): void {
   const dir = dirname(file);
   if (!existsSync(dir)) makeDirs(dir);
   else if (dir === resolve(bridgeHome())) tighten(dir, 0o700);

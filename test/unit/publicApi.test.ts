@@ -25,6 +25,7 @@ const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
 const ROOT_VALUES = [
   "BridgeError",
   "CodexBridge",
+  "Dispatcher",
   "JsonRpcError",
   "RUNTIME_SETTINGS",
   "Session",

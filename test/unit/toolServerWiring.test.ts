@@ -2,7 +2,11 @@
 // without codex: a fake endpoint provider records what the bridge hands it.
 import { describe, expect, it } from "vitest";
 import { ToolServerWiring } from "../../src/codex/toolServer.js";
-import type { ToolCaller, ToolEndpointProvider } from "../../src/toolServerSpec.js";
+import {
+  type ToolCaller,
+  type ToolEndpointProvider,
+  WORKER_APPROVED_TOOLS,
+} from "../../src/toolServerSpec.js";
 
 function fakeEndpoint() {
   const seen = {
@@ -107,7 +111,74 @@ describe("ToolServerWiring without an endpoint", () => {
       CODEX_BRIDGE_TASK_ID: "t-9",
       CODEX_BRIDGE_STORE: ":none:",
     });
-    expect(table).not.toHaveProperty("tools");
+    // Nothing auto-approved but the kanban tools a worker thread (one with a task) always gets.
+    expect(Object.keys((table as unknown as { tools: object }).tools)).toEqual([...WORKER_APPROVED_TOOLS]);
     expect(Object.keys(config)).toEqual(["mcp_servers.codex-bridge-tools"]);
+  });
+});
+
+describe("ToolServerWiring for kanban workers", () => {
+  it("a worker thread's stdio server gets the board, the lease holder and the lease length; its handoff tools are pre-approved", async () => {
+    const wiring = new ToolServerWiring({}, () => "/store.db");
+    const workerSession = {
+      id: "s-w",
+      threadId: null,
+      options: { taskId: "t-1", board: "/b/board.db", taskLease: { holder: "d-1", leaseMs: 5000 } },
+    };
+    const config = await wiring.config(workerSession, null);
+    const server = config["mcp_servers.codex-bridge-tools"] as {
+      env: Record<string, string>;
+      tools: Record<string, unknown>;
+    };
+    expect(server.env).toMatchObject({
+      CODEX_BRIDGE_TASK_ID: "t-1",
+      CODEX_BRIDGE_BOARD: "/b/board.db",
+      CODEX_BRIDGE_TASK_HOLDER: "d-1",
+      CODEX_BRIDGE_LEASE_MS: "5000",
+    });
+    for (const tool of [
+      "kanban_complete",
+      "kanban_block",
+      "kanban_comment",
+      "kanban_heartbeat",
+      "kanban_create",
+    ])
+      expect(server.tools[tool]).toEqual({ approval_mode: "approve" });
+    // An orchestrator (no task) gets the board, no holder, and no pre-approved kanban writes.
+    const orchestrator = await wiring.config(
+      { id: "s-o", threadId: null, options: { board: "/b/board.db" } },
+      null,
+    );
+    const o = orchestrator["mcp_servers.codex-bridge-tools"] as {
+      env: Record<string, string>;
+      tools: Record<string, unknown>;
+    };
+    expect(o.env.CODEX_BRIDGE_BOARD).toBe("/b/board.db");
+    expect(o.env.CODEX_BRIDGE_TASK_HOLDER).toBeUndefined();
+    expect(Object.keys(o.tools)).toEqual(["memory_write"]);
+    await wiring.close();
+  });
+
+  it("the endpoint's caller of a worker thread carries the same board and lease", async () => {
+    const { provider, seen } = fakeEndpoint();
+    const wiring = new ToolServerWiring({ endpoint: provider }, () => null);
+    const config = await wiring.config(
+      {
+        id: "s-w",
+        threadId: "th",
+        options: { taskId: "t-1", board: "sqlite:/b.db", taskLease: { holder: "d-1", leaseMs: 9 } },
+      },
+      null,
+    );
+    expect(seen.identify(secretOf(config))).toEqual({
+      sessionId: "s-w",
+      threadId: "th",
+      taskId: "t-1",
+      storePath: null,
+      board: "sqlite:/b.db",
+      taskHolder: "d-1",
+      leaseMs: 9,
+    });
+    await wiring.close();
   });
 });

@@ -113,13 +113,23 @@ export interface ClaimOptions {
   leaseMs: number;
   /** Claim at most this many ready tasks (highest priority, then oldest). Default 1. */
   limit?: number;
+  /**
+   * A reclaimed task (its lease expired: the attempt is `lost`) whose failed
+   * attempts reach this many is `failed` instead of ready again. Default: no limit.
+   */
+  maxAttempts?: number;
 }
 
 /** How the holder ends its attempt. */
 export type Finish =
   | { outcome: "done"; summary: string; artifacts?: string[] }
   | { outcome: "blocked"; reason: string }
-  /** The attempt failed; the task goes back to `ready` unless `attempts >= maxAttempts`, then `failed`. */
+  /**
+   * The attempt failed; the task goes back to `ready` unless its failed attempts
+   * (`no-report`, `stalled`, `crashed`, `lost`, counted since it was last
+   * unblocked) reach `maxAttempts`, then `failed`. `cancelled` (the dispatcher
+   * interrupted the worker, e.g. on shutdown) is not a failure: the task is ready again.
+   */
   | { outcome: "no-report" | "stalled" | "crashed" | "cancelled"; detail: string; maxAttempts: number };
 
 export interface Board {
@@ -128,6 +138,8 @@ export interface Board {
   create(input: CreateTaskInput): Promise<Task>;
   /** Throws BoardError NOT_FOUND. */
   get(id: string): Promise<Task>;
+  /** The id of the task named by `ref`: an id or a unique prefix of one (NOT_FOUND, AMBIGUOUS). */
+  resolveId(ref: string): Promise<string>;
   list(options?: ListTasksOptions): Promise<Task[]>;
   comment(id: string, author: string, text: string): Promise<Task>;
   /** Adds a dependency (refuses a cycle); a ready task whose new dependency is not done goes back to todo. */
@@ -161,7 +173,14 @@ export interface Board {
  * INVALID_STATE (the transition is not allowed from the task's status),
  * LEASE_LOST (the caller does not hold the lease), INVALID_DEPENDENCY (a
  * missing task or a cycle), INVALID_OPTION (bad input: empty title, negative
- * lease…), BOARD_FAILED (the backend failed; names the board).
+ * lease…), BOARD_FAILED (the backend failed; names the board), AMBIGUOUS (an id
+ * prefix that matches several tasks).
  */
 export type BoardErrorCode =
-  "NOT_FOUND" | "INVALID_STATE" | "LEASE_LOST" | "INVALID_DEPENDENCY" | "INVALID_OPTION" | "BOARD_FAILED";
+  | "NOT_FOUND"
+  | "INVALID_STATE"
+  | "LEASE_LOST"
+  | "INVALID_DEPENDENCY"
+  | "INVALID_OPTION"
+  | "BOARD_FAILED"
+  | "AMBIGUOUS";

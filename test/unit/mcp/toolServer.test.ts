@@ -79,6 +79,15 @@ describe("the tool server (in-memory MCP client)", () => {
       "memory_write",
       "memory_read",
       "memory_search",
+      "kanban_complete",
+      "kanban_block",
+      "kanban_comment",
+      "kanban_heartbeat",
+      "kanban_show",
+      "kanban_list",
+      "kanban_create",
+      "kanban_unblock",
+      "kanban_link",
     ]);
     const write = tools.find((x) => x.name === "memory_write");
     expect(write?.inputSchema).toMatchObject({
@@ -169,7 +178,7 @@ describe("the tool server (in-memory MCP client)", () => {
     expect(unknown.text).toContain("unknown tool no_such_tool");
     const noStore = await t.call("memory_read", { key: "k" });
     expect(noStore.text).toContain("this tool needs the bridge's store, and this server has none");
-    expect((await t.client.listTools()).tools).toHaveLength(5);
+    expect((await t.client.listTools()).tools).toHaveLength(builtinTools().length);
   });
 
   it("turns a throwing handler into a tool error with its message", async () => {
