@@ -32,6 +32,8 @@ Commands:
   doctor [options]            check that codex can run a turn here: binary,
                               version, CODEX_HOME, config.toml, account, managed
                               block, MCP servers
+  kanban                      a task board whose workers are codex sessions
+                              (create, list, show, board …)
   help [command]              display help for command
 `;
 

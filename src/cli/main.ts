@@ -28,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   serve: async () => (await import("./commands/serve.js")).registerServe,
   runtime: async () => (await import("./commands/runtime.js")).registerRuntime,
   doctor: async () => (await import("./commands/doctor.js")).registerDoctor,
+  kanban: async () => (await import("./commands/kanban.js")).registerKanban,
 };
 
 /** The names `codex-bridge <name>` accepts. */

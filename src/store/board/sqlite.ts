@@ -140,18 +140,40 @@ function migrate(db: Database.Database, file: string): void {
   }).immediate();
 }
 
+/**
+ * One queue per file per process. better-sqlite3 is synchronous: a second
+ * connection of this process that waited for the write lock would block the
+ * event loop, so the first could never reach its COMMIT. Connections of one
+ * process therefore take turns here; other processes wait on SQLite's lock.
+ */
+const queues = new Map<string, { serial: Serial; users: number }>();
+
+function queueFor(file: string): Serial {
+  const entry = queues.get(file) ?? { serial: new Serial(), users: 0 };
+  entry.users++;
+  queues.set(file, entry);
+  return entry.serial;
+}
+
+function releaseQueue(file: string): void {
+  const entry = queues.get(file);
+  if (entry && --entry.users === 0) queues.delete(file);
+}
+
 const sqlValue = (v: unknown): unknown => (v === undefined ? null : typeof v === "boolean" ? Number(v) : v);
 
 class SqliteRunner implements TxRunner {
   private readonly statements = new Map<string, Database.Statement>();
-  private readonly serial = new Serial();
+  private readonly serial: Serial;
   private closed = false;
 
   constructor(
     private readonly db: Database.Database,
     readonly location: string,
     private readonly clock: () => number,
-  ) {}
+  ) {
+    this.serial = queueFor(location);
+  }
 
   private prepare(sql: string): Database.Statement {
     let stmt = this.statements.get(sql);
@@ -176,7 +198,7 @@ class SqliteRunner implements TxRunner {
   }
 
   private transaction<T>(what: string, begin: string, fn: (tx: BoardTx) => Promise<T>): Promise<T> {
-    // One transaction at a time on this connection: the steps of `fn` await, and another call must not interleave.
+    // One transaction at a time per file in this process: the steps of `fn` await, and another call must not interleave.
     return this.serial.run(async () => {
       if (this.closed) throw new BridgeError("INVALID_STATE", `the board ${this.location} is closed`);
       try {
@@ -208,6 +230,7 @@ class SqliteRunner implements TxRunner {
       if (!this.closed) {
         this.closed = true;
         this.db.close();
+        releaseQueue(this.location);
       }
       return Promise.resolve();
     });

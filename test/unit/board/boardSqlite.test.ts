@@ -43,6 +43,23 @@ describe("sqlite board", () => {
     expect(() => openSqliteBoard(path)).toThrow(/written by a newer codex-bridge \(schema 99/);
   });
 
+  it("runs concurrent transactions of several connections in one process without deadlock", async () => {
+    // better-sqlite3 waits for a lock synchronously: before connections of one process took turns,
+    // the second BEGIN IMMEDIATE blocked the event loop until the busy timeout, then failed SQLITE_BUSY.
+    const path = join(dir, "inprocess.db");
+    const boards = [openSqliteBoard(path), openSqliteBoard(path), openSqliteBoard(path)];
+    for (let i = 0; i < 30; i++) await boards[0]?.create({ title: `t${i}` });
+    const claimed = await Promise.all(
+      boards.flatMap((b, i) =>
+        [0, 1, 2].map((j) => b.claim({ holder: `h${i}${j}`, leaseMs: 60_000, limit: 4 })),
+      ),
+    );
+    const ids = claimed.flat().map((t) => t.id);
+    expect(ids).toHaveLength(30);
+    expect(new Set(ids).size).toBe(30);
+    await Promise.all(boards.map((b) => b.close()));
+  });
+
   it("says which file it cannot open", () => {
     expect(() => openSqliteBoard("/proc/nope/board.db")).toThrow(/\/proc\/nope/);
   });
