@@ -18,11 +18,16 @@ import {
   startConsoleGateway,
   watchPage,
 } from "../harness/browser.js";
+import { runCli } from "../harness/cli.js";
+import { taskOf, worker } from "../harness/kanban.js";
 
 const TOKEN = "console-test-token-0123456789";
 const STREAMED = Array.from({ length: 40 }, (_, i) => `word${i} `);
 
 function script(request: MockRequest): MockReply {
+  // A kanban worker (its prompt names the task): heartbeat, complete, then a last word.
+  const task = taskOf(request.body);
+  if (task) return worker.standard(request.body, `REPORT: ${task.title} is done`);
   const text = lastUserText(request.body);
   if (isToolFollowUp(request.body)) return reply.text("Done with the command.");
   if (text.includes("say hello")) return reply.text("**Hello** from the _mock_ model.", { deltas: 4 });
@@ -282,6 +287,67 @@ describe("web console", () => {
     await answer.getByText("click me").click();
     expect(seen.dialogs).toEqual([]);
     await screenshot(page, "hostile", "inert");
+    await context.close();
+  });
+
+  it("the board: create, comment, block, unblock and cancel a task from the page", async () => {
+    const { context, page } = await openConsole();
+    await page.getByRole("link", { name: "Board" }).click();
+    await page.getByLabel("Title").fill("Tidy the docs");
+    await page.getByRole("button", { name: "Create task" }).click();
+    await page.waitForURL(/#\/board\/.+/);
+    const taskId = decodeURIComponent(new URL(page.url()).hash.replace("#/board/", ""));
+    const card = (status: string) =>
+      page.getByRole("region", { name: new RegExp(`^${status} `) }).locator(`[data-task-id="${taskId}"]`);
+    await card("ready").waitFor();
+    const text = page.getByLabel("Comment, block reason or unblock note");
+    await text.fill("Waiting for the release notes.");
+    await page.getByRole("button", { name: "Block" }).click();
+    await card("blocked").waitFor();
+    expect(await page.getByTestId("task-status").innerText()).toBe("blocked");
+    await text.fill("Release notes are in.");
+    await page.getByRole("button", { name: "Unblock" }).click();
+    await card("ready").waitFor();
+    await page.locator(".comments").getByText("Release notes are in.").waitFor();
+    await page.getByRole("button", { name: "Cancel task" }).click();
+    await card("cancelled").waitFor();
+    await context.close();
+  });
+
+  it("the board: a task created on the page is run by the dispatcher, moves to done live, and links to its worker's transcript", async () => {
+    const { context, page } = await openConsole();
+    await page.getByRole("link", { name: "Board" }).click();
+    await page.getByLabel("Title").fill("Write the summary");
+    await page.getByLabel("Body").fill("Summarise what the console does.");
+    await page.getByRole("button", { name: "Create task" }).click();
+    await page.waitForURL(/#\/board\/.+/);
+    const taskId = decodeURIComponent(new URL(page.url()).hash.replace("#/board/", ""));
+    const card = (status: string) =>
+      page.getByRole("region", { name: new RegExp(`^${status} `) }).locator(`[data-task-id="${taskId}"]`);
+    await card("ready").waitFor();
+    await page.getByLabel("Comment, block reason or unblock note").fill("Keep it short.");
+    await page.getByRole("button", { name: "Comment" }).click();
+    await page.locator(".comments").getByText("Keep it short.").waitFor();
+
+    const dispatch = runCli(["kanban", "dispatch", "--once", "--cwd", gateway.workdir], { env: gateway.env });
+    const result = await dispatch;
+    expect(result.exitCode, result.stderr).toBe(0);
+    // The page follows the board's events: no reload.
+    await card("done").waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByTestId("task-status").innerText()).toBe("done");
+    expect(await page.locator(".task-detail").innerText()).toContain("REPORT: Write the summary is done");
+    await screenshot(page, "board", "board");
+    await page.locator("[data-attempt-session]").first().click();
+    await page.waitForURL(/#\/s\//);
+    const tools = transcript(page).locator('[data-kind="tool-call"]');
+    await expect
+      .poll(() => tools.allInnerTexts(), { timeout: 60_000 })
+      .toEqual([expect.stringContaining("kanban_heartbeat"), expect.stringContaining("kanban_complete")]);
+    await expect
+      .poll(() => transcript(page).locator('[data-kind="assistant"]').innerText())
+      .toContain("Reported.");
+    expect(await transcript(page).locator('[data-kind="user"]').innerText()).toContain("Write the summary");
+    await screenshot(page, "worker-transcript", "worker");
     await context.close();
   });
 });

@@ -3,6 +3,7 @@
 import type { Command } from "commander";
 import type { Output } from "../output.js";
 import { registerBoardView } from "./kanbanBoard.js";
+import { registerKanbanDispatch } from "./kanbanDispatch.js";
 import { registerTaskCommands } from "./kanbanTasks.js";
 
 /** Registers subcommands on the `kanban` command. */
@@ -14,7 +15,11 @@ export type KanbanSubcommand = (kanban: Command, out: Output) => void;
  * this list (give it `--board` with `boardOption`, and open the board with
  * `withBoard` or `openBoard`: ./kanbanShared.ts).
  */
-const SUBCOMMANDS: readonly KanbanSubcommand[] = [registerTaskCommands, registerBoardView];
+const SUBCOMMANDS: readonly KanbanSubcommand[] = [
+  registerTaskCommands,
+  registerBoardView,
+  registerKanbanDispatch,
+];
 
 export function registerKanban(program: Command, out: Output): void {
   const kanban = program

@@ -13,6 +13,7 @@ import { isLoopback, listenWebSocket } from "../../gateway/ws.js";
 import { httpToolEndpoint } from "../../mcp/httpEndpoint.js";
 import { LocalRuntime } from "../../runtime/local.js";
 import type { Output } from "../output.js";
+import { openBoard } from "../../store/board/open.js";
 import { openStore } from "../storeAccess.js";
 import { existingDirectory, positiveInteger, UsageError, USAGE_EXIT } from "../usage.js";
 
@@ -25,6 +26,7 @@ interface Flags {
   shutdownGraceMs?: number;
   console?: string;
   codexHome?: string;
+  board?: string;
 }
 
 const HELP_AFTER = `
@@ -66,6 +68,10 @@ export function registerServe(program: Command, out: Output): void {
     )
     .option("--console <dir>", "serve the web console from this directory at / (default: the bundled one)")
     .option("--codex-home <dir>", "CODEX_HOME for codex (default: codex's own)")
+    .option(
+      "--board <url>",
+      "the kanban board served to clients: a path, sqlite:PATH or postgres://… (default: $CODEX_BRIDGE_BOARD, else $CODEX_BRIDGE_HOME/board.db)",
+    )
     .addHelpText("after", HELP_AFTER)
     .action(async (flags: Flags) => {
       try {
@@ -121,7 +127,8 @@ async function serve(flags: Flags, out: Output): Promise<number> {
     ...(flags.codexHome ? { codexHome: flags.codexHome } : {}),
     toolServer: { endpoint: httpToolEndpoint({ log: (line) => log(`tools: ${line}`) }) },
   });
-  const runtime = new LocalRuntime({ bridge });
+  const board = await openBoard(flags.board);
+  const runtime = new LocalRuntime({ bridge, board });
   const gateway = new GatewayServer({
     runtime,
     log,
