@@ -195,7 +195,7 @@ describe("web console", () => {
 
   for (const decision of ["Accept", "Decline"] as const) {
     it(`shows a command approval; ${decision} from the page ${decision === "Accept" ? "runs it" : "keeps it from running"}`, async () => {
-      const file = `${decision.toLowerCase()}ed.txt`;
+      const file = decision === "Accept" ? "accepted.txt" : "declined.txt";
       const { context, page } = await openConsole();
       await startSession(page, `please make-file ${file}`, { ask: true });
       const card = page.getByRole("region", { name: /Approval needed/ });
