@@ -140,6 +140,20 @@ async function startSession(page: Page, prompt: string, options: { ask?: boolean
   return decodeURIComponent(new URL(page.url()).hash.replace("#/s/", ""));
 }
 
+// Run in the page (this file is typechecked without the DOM library).
+/** Form controls without a label, buttons and links without a name. */
+const UNLABELLED = `[...document.querySelectorAll("input, select, textarea, button, a")]
+  .filter((el) => el.matches("input, select, textarea")
+    ? el.labels.length === 0 && !el.getAttribute("aria-label")
+    : (el.getAttribute("aria-label") ?? el.textContent ?? "").trim() === "")
+  .map((el) => el.outerHTML.slice(0, 80))`;
+/** The focused element's text and outline. */
+const FOCUSED = `(() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  return { text: el.textContent, outline: style.outlineStyle, width: style.outlineWidth };
+})()`;
+
 const transcript = (page: Page) => page.getByRole("list", { name: "Transcript" });
 
 describe("web console", () => {
@@ -229,6 +243,40 @@ describe("web console", () => {
       await context.close();
     });
   }
+
+  it("labels every control and keeps the keyboard focus visible", async () => {
+    const { context, page } = await openConsole();
+    await startSession(page, "please say hello");
+    await transcript(page).locator('[data-kind="turn-end"]').waitFor({ timeout: 90_000 });
+    for (const hash of [new URL(page.url()).hash, "#/board"]) {
+      await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+      await page.locator("main").waitFor();
+      // Every form control has a label (a <label> or aria-label); every button and link has a name.
+      const unlabelled = await page.evaluate<string[]>(UNLABELLED);
+      expect(unlabelled).toEqual([]);
+    }
+    // Tab from the top: the skip link first, then the navigation; the focused element shows an outline.
+    await page.evaluate(`location.hash = "#/"`);
+    await page.reload();
+    await page.locator('[data-connection="open"]').waitFor();
+    await page.keyboard.press("Tab");
+    const first = await page.evaluate<{ text: string; outline: string; width: string }>(FOCUSED);
+    expect(first.text).toBe("Skip to content");
+    expect(first.outline).not.toBe("none");
+    expect(parseFloat(first.width)).toBeGreaterThanOrEqual(2);
+    // The new-session form is reachable and usable from the keyboard alone.
+    await page.getByLabel("First prompt").focus();
+    await page.keyboard.type("please say hello again");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate<string>(`document.activeElement.textContent`)).toBe("Start session");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/#\/s\//);
+    await transcript(page)
+      .locator('[data-kind="user"]')
+      .filter({ hasText: "again" })
+      .waitFor({ timeout: 60_000 });
+    await context.close();
+  });
 
   it("cancels a long turn from the page", async () => {
     const { context, page } = await openConsole();
