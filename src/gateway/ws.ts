@@ -18,6 +18,7 @@ import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import { BridgeError } from "../errors.js";
 import { GATEWAY_CLOSE } from "../runtime/wire.js";
+import type { GatewayClient } from "./client.js";
 import type { GatewayServer } from "./server.js";
 import { serveStatic } from "./static.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "./stdio.js";
@@ -48,6 +49,8 @@ export interface GatewayListener {
   /** `ws://host:port`. */
   readonly url: string;
   readonly port: number;
+  /** Stops accepting connections; those open stay (the gateway's close ends them). */
+  stopAccepting(): void;
   /** Stops accepting and drops every connection. */
   close(): Promise<void>;
 }
@@ -72,9 +75,12 @@ export async function listenWebSocket(
     );
   }
   const token = options.token ? Buffer.from(options.token) : null;
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    // Up to twice the bound a frame is read and refused with an error (the connection lives on); past that
+    // ws closes the connection (1009) without reading it.
+    maxPayload: 2 * maxMessageBytes,
     handleProtocols: (protocols) => (protocols.has(GATEWAY_SUBPROTOCOL) ? GATEWAY_SUBPROTOCOL : false),
   });
   let port = 0;
@@ -123,7 +129,12 @@ export async function listenWebSocket(
     const origin = req.headers.origin;
     if (origin !== undefined && !allowed(origin)) return refuse(socket, 403, "Forbidden");
     if (!authorized(req)) return refuse(socket, 401, "Unauthorized");
-    wss.handleUpgrade(req, socket, head, (ws) => void connect(gateway, ws, options.heartbeatMs ?? 30_000));
+    wss.handleUpgrade(
+      req,
+      socket,
+      head,
+      (ws) => void connect(gateway, ws, { heartbeatMs: options.heartbeatMs ?? 30_000, maxMessageBytes }),
+    );
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -138,16 +149,37 @@ export async function listenWebSocket(
   return {
     url: `ws://${shown}:${port}`,
     port,
+    stopAccepting: () => {
+      http.close();
+    },
     close: async () => {
       for (const ws of wss.clients) ws.close(GATEWAY_CLOSE.goingAway, "the gateway is shutting down");
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => {
+        if (!http.listening) return resolve();
+        http.close(() => resolve());
+      });
+      // A moment for the close handshakes, then whatever is left is cut.
+      const deadline = Date.now() + 1000;
+      while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       http.closeAllConnections();
+      for (const ws of wss.clients) ws.terminate();
       wss.close();
+      await closed;
     },
   };
 }
 
-async function connect(gateway: GatewayServer, ws: WebSocket, heartbeatMs: number): Promise<void> {
+async function connect(
+  gateway: GatewayServer,
+  ws: WebSocket,
+  { heartbeatMs, maxMessageBytes }: { heartbeatMs: number; maxMessageBytes: number },
+): Promise<void> {
+  const deliver = (client: GatewayClient, data: Buffer, isBinary: boolean) => {
+    if (isBinary) client.refuse("binary frames are not accepted: send each JSON-RPC message as a text frame");
+    else if (data.length > maxMessageBytes)
+      client.refuse(`message larger than ${maxMessageBytes} bytes: refused`);
+    else client.receive(data.toString("utf8"));
+  };
   let alive = true;
   const heartbeat = setInterval(() => {
     if (!alive) return ws.terminate();
@@ -160,7 +192,7 @@ async function connect(gateway: GatewayServer, ws: WebSocket, heartbeatMs: numbe
   });
   ws.on("error", () => undefined);
   const pending: Array<[Buffer, boolean]> = [];
-  let client: Awaited<ReturnType<GatewayServer["accept"]>> | undefined;
+  let client: GatewayClient | undefined;
   // Messages that arrive before the client is set up are kept in order.
   ws.on("message", (data: Buffer, isBinary: boolean) => {
     if (client) deliver(client, data, isBinary);
@@ -187,15 +219,6 @@ async function connect(gateway: GatewayServer, ws: WebSocket, heartbeatMs: numbe
   }
   if (ws.readyState !== ws.OPEN) return client.dispose();
   for (const [data, isBinary] of pending.splice(0)) deliver(client, data, isBinary);
-}
-
-function deliver(
-  client: { receive(t: string): void; refuse(m: string): void },
-  data: Buffer,
-  isBinary: boolean,
-) {
-  if (isBinary) client.refuse("binary frames are not accepted: send each JSON-RPC message as a text frame");
-  else client.receive(data.toString("utf8"));
 }
 
 function same(a: Buffer, b: Buffer): boolean {
