@@ -18,6 +18,7 @@ import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import { BridgeError } from "../errors.js";
 import { GATEWAY_CLOSE } from "../runtime/wire.js";
+import type { GatewayClient } from "./client.js";
 import type { GatewayServer } from "./server.js";
 import { serveStatic } from "./static.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "./stdio.js";
@@ -72,9 +73,12 @@ export async function listenWebSocket(
     );
   }
   const token = options.token ? Buffer.from(options.token) : null;
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    // Up to twice the bound a frame is read and refused with an error (the connection lives on); past that
+    // ws closes the connection (1009) without reading it.
+    maxPayload: 2 * maxMessageBytes,
     handleProtocols: (protocols) => (protocols.has(GATEWAY_SUBPROTOCOL) ? GATEWAY_SUBPROTOCOL : false),
   });
   let port = 0;
@@ -123,7 +127,12 @@ export async function listenWebSocket(
     const origin = req.headers.origin;
     if (origin !== undefined && !allowed(origin)) return refuse(socket, 403, "Forbidden");
     if (!authorized(req)) return refuse(socket, 401, "Unauthorized");
-    wss.handleUpgrade(req, socket, head, (ws) => void connect(gateway, ws, options.heartbeatMs ?? 30_000));
+    wss.handleUpgrade(
+      req,
+      socket,
+      head,
+      (ws) => void connect(gateway, ws, { heartbeatMs: options.heartbeatMs ?? 30_000, maxMessageBytes }),
+    );
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -147,7 +156,17 @@ export async function listenWebSocket(
   };
 }
 
-async function connect(gateway: GatewayServer, ws: WebSocket, heartbeatMs: number): Promise<void> {
+async function connect(
+  gateway: GatewayServer,
+  ws: WebSocket,
+  { heartbeatMs, maxMessageBytes }: { heartbeatMs: number; maxMessageBytes: number },
+): Promise<void> {
+  const deliver = (client: GatewayClient, data: Buffer, isBinary: boolean) => {
+    if (isBinary) client.refuse("binary frames are not accepted: send each JSON-RPC message as a text frame");
+    else if (data.length > maxMessageBytes)
+      client.refuse(`message larger than ${maxMessageBytes} bytes: refused`);
+    else client.receive(data.toString("utf8"));
+  };
   let alive = true;
   const heartbeat = setInterval(() => {
     if (!alive) return ws.terminate();
@@ -160,7 +179,7 @@ async function connect(gateway: GatewayServer, ws: WebSocket, heartbeatMs: numbe
   });
   ws.on("error", () => undefined);
   const pending: Array<[Buffer, boolean]> = [];
-  let client: Awaited<ReturnType<GatewayServer["accept"]>> | undefined;
+  let client: GatewayClient | undefined;
   // Messages that arrive before the client is set up are kept in order.
   ws.on("message", (data: Buffer, isBinary: boolean) => {
     if (client) deliver(client, data, isBinary);
