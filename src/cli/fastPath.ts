@@ -27,6 +27,8 @@ Commands:
                               bridge's tool server into codex's config.toml
   mcp-serve [options]         serve the bridge's tools to codex over MCP on
                               stdio (codex starts this itself)
+  serve [options]             serve sessions to UIs and other processes over
+                              JSON-RPC (stdio or WebSocket)
   runtime [options] [action]  show or switch the opt-in runtime toggle (on =
                               codex_app_server, off = auto)
   doctor [options]            check that codex can run a turn here: binary,

@@ -26,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
     const { registerMcpServe } = await import("./commands/mcpServe.js");
     return (program) => registerMcpServe(program);
   },
+  serve: async () => (await import("./commands/serve.js")).registerServe,
   runtime: async () => (await import("./commands/runtime.js")).registerRuntime,
   doctor: async () => (await import("./commands/doctor.js")).registerDoctor,
 };
