@@ -154,7 +154,7 @@ export async function runRemoteTurn(flags: RemoteRunFlags, out: Output): Promise
 /** The session to run in: a new one, or the one --session / --last names on the gateway (resumed if it must be). */
 async function openSession(runtime: RemoteRuntime, flags: RemoteRunFlags): Promise<SessionSummary> {
   if (flags.session === undefined && !flags.last) {
-    const params: StartSessionParams & { codexApprovalPolicy?: RunFlags["approvalPolicy"] } = {
+    const params: StartSessionParams = {
       ...(flags.cwd !== undefined ? { cwd: flags.cwd } : {}),
       approvalPolicy: flags.approval,
       ...(flags.approvalPolicy ? { codexApprovalPolicy: flags.approvalPolicy } : {}),
