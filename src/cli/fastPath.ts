@@ -17,6 +17,8 @@ Options:
 Commands:
   run [options] [prompt]      run one codex turn and stream it (the prompt comes
                               from stdin when not given)
+  attach [options] <session>  follow a session of a gateway (codex-bridge serve)
+                              from a cursor, printed as run prints it
   sessions                    stored sessions and their transcripts
                               ($CODEX_BRIDGE_HOME/bridge.db)
   demo [options]              prove the installation offline: real codex, a
