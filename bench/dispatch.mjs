@@ -17,6 +17,7 @@ import { Dispatcher } from "../dist/kanban/dispatcher.js";
 import { httpToolEndpoint } from "../dist/mcp/httpEndpoint.js";
 import { openBoard } from "../dist/store/board/open.js";
 import { createMockCodexHome, item, reply, respond, startMockResponses } from "../dist/testing/index.js";
+import pg from "pg";
 import { startPostgres } from "./lib/postgres.mjs";
 import { loadAverage, median } from "./lib/stats.mjs";
 
@@ -33,7 +34,14 @@ const mock = await startMockResponses((r) => {
     : reply.text("Reported.");
 });
 const home = await createMockCodexHome({ providerUrl: mock.url, parentDir: root });
-const pg = BACKENDS.includes("postgres") ? await startPostgres() : null;
+const cluster = BACKENDS.includes("postgres") ? await startPostgres() : null;
+async function createDatabase(name) {
+  const admin = new pg.Client({ connectionString: cluster.url("postgres") });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return cluster.url(name);
+}
 
 const fmt = (xs) =>
   `${median(xs).toFixed(0)} ms (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`;
@@ -42,7 +50,7 @@ try {
   for (const backend of BACKENDS) {
     for (const pollMs of POLLS) {
       const location =
-        backend === "sqlite" ? join(root, `board-${pollMs}.db`) : await pg.createDatabase(`bench_${pollMs}`);
+        backend === "sqlite" ? join(root, `board-${pollMs}.db`) : await createDatabase(`bench_${pollMs}`);
       const board = await openBoard(location);
       const bridge = new CodexBridge({
         codexHome: home.path,
@@ -114,7 +122,7 @@ try {
   }
 } finally {
   await mock.close();
-  pg?.stop();
+  cluster?.stop();
   await rm(root, { recursive: true, force: true });
 }
 

@@ -1,19 +1,20 @@
-// A throwaway PostgreSQL cluster for benchmarks (the tests' is
-// test/harness/postgres.ts): initdb + pg_ctl in a temp dir, on a free port of
-// 127.0.0.1, as the `postgres` account when run as root (initdb refuses root).
+// A throwaway PostgreSQL cluster for benchmarks (the same recipe as
+// test/harness/postgres.ts, which the test suite uses; bench/ runs plain
+// Node and cannot import TypeScript): temp dir, free port, socket in the
+// dir, the `postgres` account when run as root.
 import { execFileSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import pg from "pg";
 
-function binDir() {
-  for (const dir of (process.env.PATH ?? "").split(delimiter))
+function bin() {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
     if (dir && existsSync(join(dir, "initdb")) && existsSync(join(dir, "pg_ctl"))) return dir;
+  }
   const root = "/usr/lib/postgresql";
   const v = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a))[0] : undefined;
-  if (!v) throw new Error("initdb/pg_ctl not found: install postgresql (.ci/run does)");
+  if (!v) throw new Error("initdb/pg_ctl not found: install PostgreSQL's server binaries");
   return join(root, v, "bin");
 }
 
@@ -27,37 +28,43 @@ const freePort = () =>
     });
   });
 
-/** Starts a cluster; resolves with `{ createDatabase(name) → url, stop() }`. */
 export async function startPostgres() {
-  const bin = binDir();
   const dir = mkdtempSync(join(tmpdir(), "codex-bridge-bench-pg-"));
-  const asRoot = process.getuid?.() === 0;
+  const root = process.getuid?.() === 0;
   const run = (cmd, args) =>
     execFileSync(
-      asRoot ? "runuser" : join(bin, cmd),
-      asRoot ? ["-u", "postgres", "--", join(bin, cmd), ...args] : args,
+      root ? "runuser" : join(bin(), cmd),
+      root ? ["-u", "postgres", "--", join(bin(), cmd), ...args] : args,
       {
         stdio: "ignore",
       },
     );
-  if (asRoot) {
+  if (root) {
     const id = (flag) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }).trim());
     chownSync(dir, id("-u"), id("-g"));
   }
   const data = join(dir, "data");
-  run("initdb", ["-D", data, "--username=postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
   const port = await freePort();
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200`;
-  run("pg_ctl", ["-D", data, "-l", join(dir, "server.log"), "-w", "-t", "120", "-o", opts, "start"]);
-  const url = (db) => `postgres://postgres@127.0.0.1:${port}/${db}`;
+  try {
+    run("initdb", [
+      "-D",
+      data,
+      "--username=postgres",
+      "--auth=trust",
+      "--no-sync",
+      "-E",
+      "UTF8",
+      "--locale=C",
+    ]);
+    // Durable settings (fsync on): a benchmark should pay what a real server pays.
+    const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=100`;
+    run("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-w", "-o", opts, "start"]);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
-    async createDatabase(name) {
-      const client = new pg.Client({ connectionString: url("postgres") });
-      await client.connect();
-      await client.query(`CREATE DATABASE ${name}`);
-      await client.end();
-      return url(name);
-    },
+    url: (db) => `postgres://postgres@127.0.0.1:${port}/${db}`,
     stop() {
       try {
         run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);

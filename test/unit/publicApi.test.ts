@@ -31,6 +31,7 @@ const ROOT_VALUES = [
   "Session",
   "isBridgeError",
   "migrate",
+  "openBoard",
   "parseRuntimeSetting",
   "readRuntimeSetting",
   "writeRuntimeSetting",

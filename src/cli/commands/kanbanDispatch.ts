@@ -7,10 +7,10 @@ import { type Command, Option } from "commander";
 import { CodexBridge } from "../../codex/bridge.js";
 import { Dispatcher, type DispatcherEvent } from "../../kanban/dispatcher.js";
 import { httpToolEndpoint } from "../../mcp/httpEndpoint.js";
-import { openBoard } from "../../store/board/open.js";
 import { type Output, setExitCode } from "../output.js";
 import { openStore } from "../storeAccess.js";
 import { existingDirectory, positiveInteger, seconds } from "../usage.js";
+import { boardOption, withBoard } from "./kanbanShared.js";
 
 interface Flags {
   board?: string;
@@ -23,6 +23,7 @@ interface Flags {
   sandbox: "read-only" | "workspace-write" | "danger-full-access";
   cwd?: string;
   grace: number;
+  pollMs: number;
   turnTimeout?: number;
   codexHome?: string;
   json?: boolean;
@@ -30,14 +31,10 @@ interface Flags {
 
 /** Adds `dispatch` to the `kanban` command. */
 export function registerKanbanDispatch(kanban: Command, out: Output): void {
-  kanban
+  const command = kanban
     .command("dispatch")
     .description(
       "run ready tasks: one codex worker session per task, reporting back through the board's tools",
-    )
-    .option(
-      "--board <url>",
-      "the board: a path, sqlite:PATH or postgres://… (default: $CODEX_BRIDGE_BOARD, else $CODEX_BRIDGE_HOME/board.db)",
     )
     .option("--max-workers <n>", "workers at a time", positiveInteger, 2)
     .option("--once", "stop when no task is ready or running (scripts, CI)")
@@ -79,60 +76,65 @@ A worker reports through kanban_complete / kanban_block; a turn that ends
 without either is retried (--max-attempts), then the task fails. An approval
 request of a worker is never answered: the task is blocked with the question.
 SIGINT/SIGTERM: stop claiming, let workers finish within --grace, then
-interrupt them. Exit status: 0 stopped or drained, 1 the board failed.`,
+interrupt them. Exit status: 0 stopped or drained, 1 the board could not be opened, 2 usage error.`,
     )
     .action(async (flags: Flags) => {
       setExitCode(await dispatch(flags, out));
     });
+  boardOption(command);
 }
 
 async function dispatch(flags: Flags, out: Output): Promise<number> {
   const cwd = flags.cwd === undefined ? process.cwd() : existingDirectory("--cwd", flags.cwd);
   if (flags.codexHome !== undefined) existingDirectory("--codex-home", flags.codexHome);
   const location = flags.board ?? process.env.CODEX_BRIDGE_BOARD;
-  const board = await openBoard(location);
-  const store = openStore();
-  const bridge = new CodexBridge({
-    store,
-    cwd,
-    ...(flags.codexHome ? { codexHome: flags.codexHome } : {}),
-    toolServer: {
-      endpoint: httpToolEndpoint({ log: (line) => out.stderr(`codex-bridge: tools: ${line}\n`) }),
-    },
+  return withBoard(location, async (board) => {
+    const store = openStore();
+    const bridge = new CodexBridge({
+      store,
+      cwd,
+      ...(flags.codexHome ? { codexHome: flags.codexHome } : {}),
+      toolServer: {
+        endpoint: httpToolEndpoint({ log: (line) => out.stderr(`codex-bridge: tools: ${line}\n`) }),
+      },
+    });
+    const print = (event: DispatcherEvent) =>
+      flags.json ? out.stdout(`${JSON.stringify(event)}\n`) : out.stderr(describe(event));
+    const stop = () => void dispatcher?.stop();
+    let dispatcher: Dispatcher | undefined;
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    try {
+      dispatcher = new Dispatcher({
+        board,
+        bridge,
+        boardLocation: location ?? null,
+        maxWorkers: flags.maxWorkers,
+        leaseMs: flags.leaseMs,
+        maxAttempts: flags.maxAttempts,
+        once: flags.once === true,
+        graceMs: flags.grace * 1000,
+        pollMs: flags.pollMs,
+        cwd,
+        ...(flags.model ? { model: flags.model } : {}),
+        approvalPolicy: flags.approvalPolicy,
+        sandbox: flags.sandbox,
+        ...(flags.turnTimeout ? { watchdog: { turnTimeoutMs: flags.turnTimeout * 1000 } } : {}),
+        onEvent: print,
+      });
+      if (!flags.json)
+        out.stderr(`codex-bridge: dispatching from ${board.location} as ${dispatcher.holder}\n`);
+      const summary = await dispatcher.run();
+      if (!flags.json)
+        out.stderr(`codex-bridge: dispatcher stopped after ${summary.attempts.length} attempt(s)\n`);
+      return 0;
+    } finally {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      await bridge.close();
+      store.close();
+    }
   });
-  const dispatcher = new Dispatcher({
-    board,
-    bridge,
-    boardLocation: location ?? null,
-    maxWorkers: flags.maxWorkers,
-    leaseMs: flags.leaseMs,
-    maxAttempts: flags.maxAttempts,
-    once: flags.once === true,
-    graceMs: flags.grace * 1000,
-    cwd,
-    ...(flags.model ? { model: flags.model } : {}),
-    approvalPolicy: flags.approvalPolicy,
-    sandbox: flags.sandbox,
-    ...(flags.turnTimeout ? { watchdog: { turnTimeoutMs: flags.turnTimeout * 1000 } } : {}),
-    onEvent: (event) =>
-      out[flags.json ? "stdout" : "stderr"](flags.json ? `${JSON.stringify(event)}\n` : describe(event)),
-  });
-  const stop = () => void dispatcher.stop();
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  try {
-    if (!flags.json) out.stderr(`codex-bridge: dispatching from ${board.location} as ${dispatcher.holder}\n`);
-    const summary = await dispatcher.run();
-    if (!flags.json)
-      out.stderr(`codex-bridge: dispatcher stopped after ${summary.attempts.length} attempt(s)\n`);
-    return 0;
-  } finally {
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
-    await bridge.close();
-    store.close();
-    await board.close();
-  }
 }
 
 function describe(event: DispatcherEvent): string {

@@ -61,12 +61,18 @@ export function fit(text: string, width: number): string {
   return out + " ".repeat(Math.max(0, width - w));
 }
 
+/** Text from the board made safe for a terminal: control characters (an escape sequence in a title…) become "?". */
+function clean(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "?");
+}
+
 const time = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
 
 /** `id  status  priority  title` for `kanban list` and `kanban create`. */
 export function taskLine(t: Task): string {
   const prio = t.priority === 0 ? "" : ` p${t.priority}`;
-  return `${t.id}  ${t.status.padEnd(9)}${prio}  ${t.title.split("\n")[0] ?? ""}`;
+  return clean(`${t.id}  ${t.status.padEnd(9)}${prio}  ${t.title.split("\n")[0] ?? ""}`);
 }
 
 /** The whole task, for `kanban show`. */
@@ -97,7 +103,7 @@ export function taskDetails(t: Task): string {
     lines.push("", "comments:");
     for (const c of t.comments) lines.push(`  ${time(c.at)}  ${c.author}: ${c.text}`);
   }
-  return `${lines.join("\n")}\n`;
+  return `${clean(lines.join("\n"))}\n`;
 }
 
 /**

@@ -85,7 +85,8 @@ export const kanbanHeartbeat = defineTool({
   inputSchema: z.object({
     note: z.string().min(1).max(2000).optional().describe("What you are doing right now."),
   }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  // Each call moves the lease's expiry and may log a note.
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async handler(ctx, args) {
     const { board, taskId, holder } = await ownTask(ctx, "kanban_heartbeat", true);
     const task = await board.renew(taskId, holder, ctx.leaseMs ?? DEFAULT_HEARTBEAT_LEASE_MS, args.note);

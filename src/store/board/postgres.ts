@@ -156,8 +156,12 @@ class PgRunner implements TxRunner {
         return result;
       } catch (cause) {
         if (client) {
-          await client.query("ROLLBACK").catch(() => undefined);
-          client.release();
+          // A connection that cannot even roll back is broken: destroy it rather than return it to the pool.
+          const broken = await client.query("ROLLBACK").then(
+            () => false,
+            () => true,
+          );
+          client.release(broken);
         }
         const code = (cause as { code?: unknown } | null)?.code;
         if (typeof code === "string" && RETRYABLE.has(code) && attempt < ATTEMPTS) {
