@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
+import { connect } from "../dist/runtime/clientNode.js";
 import { BridgeStore } from "../dist/store/index.js";
 import { createMockCodexHome, reply, startMockResponses } from "../dist/testing/index.js";
 import { loadAverage, median, spread } from "./lib/stats.mjs";
@@ -151,7 +152,24 @@ async function open(sessionId, expected) {
   return marks;
 }
 
-const rows = { empty: [], first: [], all: [], ratio: [] };
+/** ms for a Node client (codex-bridge/client over ws) to receive the whole replay of `sessionId`: the page's transport floor. */
+async function nodeReplay(sessionId) {
+  const runtime = await connect(wsUrl);
+  const started = performance.now();
+  const last = (await runtime.readSession(sessionId)).lastSeq;
+  let done;
+  const finished = new Promise((resolve) => (done = resolve));
+  const sub = await runtime.subscribe({ sessionId, after: 0 }, (e) => {
+    if (e.seq >= last) done();
+  });
+  await finished;
+  const ms = performance.now() - started;
+  await sub.close();
+  await runtime.close();
+  return ms;
+}
+
+const rows = { empty: [], first: [], all: [], ratio: [], node: [] };
 try {
   await open("empty", 0); // warm-up: the gateway's first codex start, the browser's caches
   for (let run = 0; run < RUNS; run++) {
@@ -161,6 +179,7 @@ try {
     rows.first.push(long.first);
     rows.all.push(long.painted);
     rows.ratio.push(long.painted / empty.painted);
+    rows.node.push(await nodeReplay("long"));
   }
 } finally {
   await browser.close();
@@ -178,6 +197,7 @@ console.log(
 console.log(`empty session, page open → painted:        ${spread(rows.empty, 0)} ms`);
 console.log(`${MESSAGES}-message session, first entry painted: ${spread(rows.first, 0)} ms`);
 console.log(`${MESSAGES}-message session, all messages painted: ${spread(rows.all, 0)} ms`);
+console.log(`${MESSAGES}-message session, Node client replay:  ${spread(rows.node, 0)} ms`);
 console.log(
   `ratio all-painted / empty session:          ${spread(rows.ratio)}  (median ${median(rows.ratio).toFixed(2)})`,
 );
