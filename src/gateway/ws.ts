@@ -49,6 +49,8 @@ export interface GatewayListener {
   /** `ws://host:port`. */
   readonly url: string;
   readonly port: number;
+  /** Stops accepting connections; those open stay (the gateway's close ends them). */
+  stopAccepting(): void;
   /** Stops accepting and drops every connection. */
   close(): Promise<void>;
 }
@@ -147,11 +149,22 @@ export async function listenWebSocket(
   return {
     url: `ws://${shown}:${port}`,
     port,
+    stopAccepting: () => {
+      http.close();
+    },
     close: async () => {
       for (const ws of wss.clients) ws.close(GATEWAY_CLOSE.goingAway, "the gateway is shutting down");
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => {
+        if (!http.listening) return resolve();
+        http.close(() => resolve());
+      });
+      // A moment for the close handshakes, then whatever is left is cut.
+      const deadline = Date.now() + 1000;
+      while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       http.closeAllConnections();
+      for (const ws of wss.clients) ws.terminate();
       wss.close();
+      await closed;
     },
   };
 }
@@ -206,15 +219,6 @@ async function connect(
   }
   if (ws.readyState !== ws.OPEN) return client.dispose();
   for (const [data, isBinary] of pending.splice(0)) deliver(client, data, isBinary);
-}
-
-function deliver(
-  client: { receive(t: string): void; refuse(m: string): void },
-  data: Buffer,
-  isBinary: boolean,
-) {
-  if (isBinary) client.refuse("binary frames are not accepted: send each JSON-RPC message as a text frame");
-  else client.receive(data.toString("utf8"));
 }
 
 function same(a: Buffer, b: Buffer): boolean {

@@ -230,7 +230,6 @@ export class LocalRuntime implements Runtime {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const f of [...this.#followers]) f.end(null);
     this.#board.close();
     // Interrupted turns end (and are journalled) before the caller closes the bridge and its store.
     await Promise.all(
@@ -241,6 +240,8 @@ export class LocalRuntime implements Runtime {
       }),
     );
     this.#live.clear();
+    // After the interruptions: their turn.completed reached the subscribers.
+    for (const f of [...this.#followers]) f.end(null);
   }
 
   #sessionOptions(params: StartSessionParams, box: { id: string }): SessionOptions {

@@ -37,8 +37,8 @@ export async function connectGateway(
       for (const w of [...waiters]) w();
     });
   });
-  ws.on("message", (data) => {
-    messages.push(JSON.parse(String(data)) as WireMessage);
+  ws.on("message", (data: Buffer) => {
+    messages.push(JSON.parse(data.toString("utf8")) as WireMessage);
     for (const w of [...waiters]) w();
   });
   await new Promise<void>((resolve, reject) => {

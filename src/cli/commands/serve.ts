@@ -129,8 +129,9 @@ async function serve(flags: Flags, out: Output): Promise<number> {
   let listener: Awaited<ReturnType<typeof listenWebSocket>> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
-      await listener?.close();
+      listener?.stopAccepting();
       await gateway.close(flags.shutdownGraceMs ?? 10_000);
+      await listener?.close();
       await bridge.close();
       store.close();
     })());
