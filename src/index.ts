@@ -65,16 +65,6 @@ export {
   type DispatchSummary,
 } from "./kanban/dispatcher.js";
 export type { AttemptReport } from "./kanban/worker.js";
-export { openBoard, type OpenBoardOptions } from "./store/board/open.js";
-export type {
-  AttemptOutcome,
-  Board,
-  CreateTaskInput,
-  Task,
-  TaskAttempt,
-  TaskComment,
-  TaskStatus,
-} from "./store/board/types.js";
 export {
   BridgeError,
   type BridgeErrorCode,

@@ -31,7 +31,6 @@ const ROOT_VALUES = [
   "Session",
   "isBridgeError",
   "migrate",
-  "openBoard",
   "parseRuntimeSetting",
   "readRuntimeSetting",
   "writeRuntimeSetting",
