@@ -4,7 +4,9 @@
  * results, approvals, errors, `migrate`, and the runtime setting. Lower-level
  * and specialised pieces live on subpaths:
  *
- * - `codex-bridge/client`: the codex binary, process, JSON-RPC client and
+ * - `codex-bridge/client`: `RemoteRuntime`, the client of a gateway
+ *   (`codex-bridge serve`) over WebSocket or stdio, in Node and browsers.
+ * - `codex-bridge/codex`: the codex binary, process, JSON-RPC client and
  *   generated protocol types, the projector, approval wire mapping, doctor.
  * - `codex-bridge/store`: the SQLite store (`BridgeStore`) and its records.
  * - `codex-bridge/migration`: the migration planner and managed-block tools.

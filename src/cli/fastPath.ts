@@ -17,6 +17,8 @@ Options:
 Commands:
   run [options] [prompt]      run one codex turn and stream it (the prompt comes
                               from stdin when not given)
+  attach [options] <session>  follow a session of a gateway (codex-bridge serve)
+                              from a cursor, printed as run prints it
   sessions                    stored sessions and their transcripts
                               ($CODEX_BRIDGE_HOME/bridge.db)
   demo [options]              prove the installation offline: real codex, a
@@ -25,6 +27,8 @@ Commands:
                               bridge's tool server into codex's config.toml
   mcp-serve [options]         serve the bridge's tools to codex over MCP on
                               stdio (codex starts this itself)
+  serve [options]             serve sessions to UIs and other processes over
+                              JSON-RPC (stdio or WebSocket)
   runtime [options] [action]  show or switch the opt-in runtime toggle (on =
                               codex_app_server, off = auto)
   doctor [options]            check that codex can run a turn here: binary,

@@ -18,6 +18,7 @@ type Register = (program: Command, out: Output) => void;
 /** Every command, in the order `--help` lists them, loaded on demand. */
 const COMMANDS: Record<string, () => Promise<Register>> = {
   run: async () => (await import("./commands/run.js")).registerRun,
+  attach: async () => (await import("./commands/attach.js")).registerAttach,
   sessions: async () => (await import("./commands/sessions.js")).registerSessions,
   demo: async () => (await import("./commands/demo.js")).registerDemo,
   migrate: async () => (await import("./commands/migrate.js")).registerMigrate,
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
     const { registerMcpServe } = await import("./commands/mcpServe.js");
     return (program) => registerMcpServe(program);
   },
+  serve: async () => (await import("./commands/serve.js")).registerServe,
   runtime: async () => (await import("./commands/runtime.js")).registerRuntime,
   doctor: async () => (await import("./commands/doctor.js")).registerDoctor,
   kanban: async () => (await import("./commands/kanban.js")).registerKanban,

@@ -1,5 +1,5 @@
 /**
- * `codex-bridge/client`: the low-level layer under `CodexBridge`, for hosts
+ * `codex-bridge/codex`: the low-level layer under `CodexBridge`, for hosts
  * that talk to `codex app-server` themselves — finding and spawning the
  * binary, the JSON-RPC client and connection, the protocol types generated
  * from the pinned codex, the projector that turns items into transcript

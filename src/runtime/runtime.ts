@@ -59,6 +59,11 @@ export interface StartSessionParams {
   model?: string;
   /** The approval policy while no client answers: `ask` (clients decide; fail closed on timeout), `accept`, `decline`. */
   approvalPolicy?: "ask" | "accept" | "decline";
+  /**
+   * When codex asks for approval (codex's own `approvalPolicy`: `untrusted` asks before any command
+   * it does not trust, `on-request` when the model asks, `never`). Default: codex's config.
+   */
+  codexApprovalPolicy?: "untrusted" | "on-request" | "never";
   /** codex sandbox mode. */
   sandbox?: "read-only" | "workspace-write" | "danger-full-access";
   /** codex `-c key=value` overrides for the thread. */

@@ -20,7 +20,7 @@ const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
 /**
  * The runtime values of `import … from "codex-bridge"`. Adding a name here is
  * a conscious act: it becomes API we keep. Everything else lives on a subpath
- * (`codex-bridge/client`, `/store`, `/migration`, `/tools`, `/testing`).
+ * (`codex-bridge/client`, `/codex`, `/store`, `/migration`, `/tools`, `/testing`).
  */
 const ROOT_VALUES = [
   "BridgeError",

@@ -4,6 +4,7 @@ import { type Command, Option } from "commander";
 import { BridgeError } from "../../errors.js";
 import type { TomlValue } from "../../util/toml.js";
 import { type Output, setExitCode } from "../output.js";
+import type { RemoteRunFlags } from "../runRemote.js";
 import { type RunFlags, runTurn } from "../runTurn.js";
 import { openStore } from "../storeAccess.js";
 import { configOverride, existingDirectory, seconds, USAGE_EXIT, UsageError } from "../usage.js";
@@ -21,6 +22,8 @@ interface Flags {
   codexHome?: string;
   outputLastMessage?: string;
   config?: Record<string, TomlValue>;
+  remote?: string;
+  tokenFile?: string;
 }
 
 export function registerRun(program: Command, out: Output): void {
@@ -66,6 +69,8 @@ export function registerRun(program: Command, out: Output): void {
       seconds,
     )
     .option("--codex-home <dir>", "CODEX_HOME for codex (default: $CODEX_HOME or ~/.codex)")
+    .option("--remote <url>", "run the turn through a gateway (codex-bridge serve) at ws://HOST:PORT")
+    .option("--token-file <file>", "with --remote: a file holding the gateway's token")
     .addHelpText(
       "after",
       `
@@ -87,12 +92,26 @@ Ctrl-C interrupts the turn (the partial answer is kept, continue it with
 (\`| head -1\`), the turn is interrupted and the exit status is 141.
 Before the first turn, codex's login is checked: no login where the model
 provider needs one fails at once ("run \`npx codex login\`").
+
+--remote ws://HOST:PORT runs the turn on a gateway (\`codex-bridge serve
+--listen\`) with the same output: the gateway's codex and store are used
+(--session and --last name its sessions; --codex-home does not apply; --cwd
+is a directory of the gateway's machine, default this one when the gateway
+is on loopback), and --approval ask is answered here. --json leaves out
+codex's raw "notification" events, which the gateway's journal does not keep.
 Exit status: 0 completed, 1 failed (or not logged in), 2 usage error,
 130 interrupted, 141 stdout closed.`,
     )
     .action(async (prompt: string | undefined, flags: Flags, command: Command) => {
       try {
-        const resolved = validate(prompt, flags, command.getOptionValueSource("approval") === "cli");
+        const explicit = command.getOptionValueSource("approval") === "cli";
+        if (flags.remote !== undefined) {
+          const { runRemoteTurn } = await import("../runRemote.js");
+          setExitCode(await runRemoteTurn(validateRemote(prompt, flags, explicit), out));
+          return;
+        }
+        if (flags.tokenFile !== undefined) throw new UsageError("--token-file applies only with --remote");
+        const resolved = validate(prompt, flags, explicit);
         setExitCode(await runTurn(resolved, out));
       } catch (err) {
         if (!(err instanceof UsageError)) throw err;
@@ -129,6 +148,55 @@ function validate(prompt: string | undefined, flags: Flags, approvalExplicit: bo
     json: flags.json === true,
     ...(flags.timeout ? { timeoutSeconds: flags.timeout } : {}),
     ...(flags.codexHome ? { codexHome: flags.codexHome } : {}),
+    ...(output ? { outputLastMessage: resolve(output) } : {}),
+    ...(flags.config ? { config: flags.config } : {}),
+  };
+}
+
+/**
+ * --remote: sessions are the gateway's and codex runs there, so --session is
+ * resolved on the gateway and --cwd is a directory of the gateway's machine
+ * (not checked here; without it, this directory when the gateway is on
+ * loopback, else the gateway's own).
+ */
+function validateRemote(prompt: string | undefined, flags: Flags, approvalExplicit: boolean): RemoteRunFlags {
+  const remote = flags.remote ?? "";
+  const url = /^wss?:\/\/(\[[^\]]+\]|[^/:\s]+)(:\d+)?\/?$/.exec(remote);
+  if (!url)
+    throw new UsageError(
+      `--remote ${remote}: expected ws://HOST:PORT (the address codex-bridge serve prints)`,
+    );
+  if (flags.codexHome !== undefined) {
+    throw new UsageError("--codex-home does not apply with --remote: the gateway runs codex with its own");
+  }
+  if (flags.session !== undefined && flags.last) throw new UsageError("give --session or --last, not both");
+  if (flags.tokenFile !== undefined && !existsSync(flags.tokenFile)) {
+    throw new UsageError(`--token-file ${flags.tokenFile}: no such file`);
+  }
+  const output = flags.outputLastMessage;
+  if (output !== undefined) {
+    const dir = dirname(resolve(output));
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new UsageError(`--output-last-message ${output}: no such directory ${dir}`);
+  }
+  const text = prompt ?? readPromptFromStdin();
+  if (!text || text.trim() === "") throw new UsageError("no prompt: give one as an argument or on stdin");
+  const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i.test(url[1] ?? "");
+  const cwd = flags.cwd ?? (loopback ? process.cwd() : undefined);
+  return {
+    prompt: text,
+    remote,
+    ...(cwd !== undefined ? { cwd } : {}),
+    ...(flags.tokenFile ? { tokenFile: resolve(flags.tokenFile) } : {}),
+    ...(flags.session !== undefined ? { session: flags.session } : {}),
+    ...(flags.last ? { last: true } : {}),
+    approval: flags.approval,
+    approvalExplicit,
+    ...(flags.approvalPolicy ? { approvalPolicy: flags.approvalPolicy } : {}),
+    ...(flags.model ? { model: flags.model } : {}),
+    ...(flags.sandbox ? { sandbox: flags.sandbox } : {}),
+    json: flags.json === true,
+    ...(flags.timeout ? { timeoutSeconds: flags.timeout } : {}),
     ...(output ? { outputLastMessage: resolve(output) } : {}),
     ...(flags.config ? { config: flags.config } : {}),
   };
