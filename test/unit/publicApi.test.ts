@@ -26,6 +26,7 @@ const ROOT_VALUES = [
   "BridgeError",
   "CodexBridge",
   "JsonRpcError",
+  "LocalRuntime",
   "RUNTIME_SETTINGS",
   "Session",
   "isBridgeError",
