@@ -11,6 +11,7 @@
  * - `codex-bridge/store`: the SQLite store (`BridgeStore`) and its records.
  * - `codex-bridge/migration`: the migration planner and managed-block tools.
  * - `codex-bridge/tools`: `defineTool`, the tool registry and MCP tool server.
+ * - `codex-bridge/gateway`: the gateway server (JSON-RPC over WebSocket or stdio).
  * - `codex-bridge/testing`: the scripted model and a throwaway CODEX_HOME.
  *
  * Anything not exported by an entry is internal.
@@ -82,3 +83,17 @@ export {
   readRuntimeSetting,
   writeRuntimeSetting,
 } from "./runtime/setting.js";
+export { LocalRuntime, type LocalRuntimeOptions } from "./runtime/local.js";
+export type {
+  PendingApproval,
+  Runtime,
+  RuntimeCapabilities,
+  RuntimeEvent,
+  SessionDetail,
+  SessionSummary,
+  StartedTurn,
+  StartSessionParams,
+  StartTurnParams,
+  SubscribeParams,
+  Subscription,
+} from "./runtime/runtime.js";

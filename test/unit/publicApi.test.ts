@@ -27,6 +27,7 @@ const ROOT_VALUES = [
   "CodexBridge",
   "Dispatcher",
   "JsonRpcError",
+  "LocalRuntime",
   "RUNTIME_SETTINGS",
   "Session",
   "isBridgeError",
