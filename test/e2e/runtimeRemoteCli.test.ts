@@ -4,7 +4,9 @@
 // replays the gateway's session as `run` printed it.
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { connect } from "../../src/runtime/clientNode.js";
 import { createMockCodexHome, reply, startMockResponses } from "../../src/testing/index.js";
+import { contractScript } from "../contract/runtime.js";
 import { runCli } from "../harness/cli.js";
 import { startGatewayProcess } from "../harness/gatewayProcess.js";
 import { tempDir, trackDir } from "../harness/tracking.js";
@@ -88,6 +90,69 @@ describe("codex-bridge run --remote", () => {
       await remoteMock.close();
       await localHome.remove();
       await remoteHome.remove();
+    }
+  });
+
+  it("attach follows a running turn from a cursor and exits when it ends; --json lines carry their seq", async () => {
+    const mock = await startMockResponses(contractScript);
+    const home = await createMockCodexHome({ providerUrl: mock.url });
+    trackDir(home.path);
+    await using state = tempDir("codex-bridge-attach-");
+    const gateway = await startGatewayProcess({
+      codexHome: home.path,
+      bridgeHome: `${state.path}/home`,
+      dir: state.path,
+    });
+    const runtime = await connect(gateway.url, { tokenFile: gateway.tokenFile });
+    try {
+      const session = await runtime.startSession({ cwd: state.path });
+      const first = await runtime.startTurn({ sessionId: session.id, input: "hello" });
+      await runtime.waitTurn(session.id, first.turnId);
+      const cursor = (await runtime.readSession(session.id)).lastSeq;
+      // A slow turn (12 deltas, 250 ms apart): attach joins while it runs.
+      const slow = await runtime.startTurn({ sessionId: session.id, input: "slow please" });
+      const attached = await runCli(
+        [
+          "attach",
+          session.id,
+          "--remote",
+          gateway.url,
+          "--token-file",
+          gateway.tokenFile,
+          "--after",
+          String(cursor),
+          "--json",
+        ],
+        { env: {} },
+      );
+      expect(attached.exitCode, attached.stderr).toBe(0);
+      const lines = attached.stdout
+        .split("\n")
+        .filter(Boolean)
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              type: string;
+              seq?: number;
+              turnId?: string;
+              status?: string;
+              finalText?: string;
+            },
+        );
+      const seqs = lines.flatMap((l) => (l.seq === undefined ? [] : [l.seq]));
+      expect(seqs).toEqual(seqs.map((_, i) => cursor + 1 + i));
+      expect(lines.every((l) => l.type === "result" || l.turnId === slow.turnId)).toBe(true);
+      expect(lines.at(-1)).toMatchObject({
+        type: "result",
+        status: "completed",
+        finalText: "slowly streamed answer",
+      });
+      expect((await runtime.readSession(session.id)).lastSeq).toBe(seqs.at(-1));
+    } finally {
+      await runtime.close();
+      await gateway.stop();
+      await mock.close();
+      await home.remove();
     }
   });
 });
