@@ -1,132 +1,150 @@
 #!/usr/bin/env node
-// The gateway's cost, side by side in one run, on journal events (no codex:
-// the journal is the gateway's event source, so events are appended to the
-// store directly, as a turn's flush would):
-//   replay  — N journal events of one session read by a subscriber: in process
-//             (LocalRuntime.subscribe) vs through the gateway to a WebSocket client
-//             (events/s and the ratio gateway / in-process)
-//   follow  — C WebSocket clients, each following its own session while events
-//             are appended live: delivery latency p50/p95 (append → client) and RSS
-// Run: npm run build && node bench/gateway.mjs   (EVENTS=100000 CLIENTS=100 LIVE=20 to change)
+// The gateway's cost, side by side in one run, on the real codex and the
+// scripted model (journal filled by real turns):
+//   replay  — a session's journal (EVENTS events) read after seq 0: in-process
+//             (LocalRuntime.subscribe) vs through the gateway to a WebSocket
+//             client (RemoteRuntime over ws): events/s and the ratio;
+//   live    — one turn of LIVE deltas followed by an in-process subscriber and
+//             a WebSocket client at once: how far behind the client finishes;
+//   fanout  — CLIENTS WebSocket clients each following a session (SESSIONS
+//             sessions) while a turn runs in each: per-event latency from the
+//             journal commit (`at`) to the client (p50/p95), and this process's
+//             RSS before and with the clients connected (gateway and clients
+//             share the process).
+// Run: npm run build && node bench/gateway.mjs   (EVENTS=100000 CLIENTS=100 … to change)
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import WebSocket from "ws";
 import { CodexBridge } from "../dist/codex/bridge.js";
-import { GatewayServer, listenWebSocket } from "../dist/gateway/index.js";
+import { GatewayServer } from "../dist/gateway/server.js";
+import { listenWebSocket } from "../dist/gateway/ws.js";
+import { connect } from "../dist/runtime/clientNode.js";
 import { LocalRuntime } from "../dist/runtime/local.js";
+import { createMockCodexHome, item, respond, startMockResponses } from "../dist/testing/index.js";
 import { loadAverage } from "./lib/stats.mjs";
 
 const EVENTS = Number(process.env.EVENTS ?? 100_000);
+const LIVE = Number(process.env.LIVE ?? 20_000);
 const CLIENTS = Number(process.env.CLIENTS ?? 100);
-const LIVE = Number(process.env.LIVE ?? 20);
+const SESSIONS = Number(process.env.SESSIONS ?? 10);
+const FANOUT_DELTAS = Number(process.env.FANOUT_DELTAS ?? 1_000);
+const PER_TURN = 25_000;
 
-const dir = await mkdtemp(join(tmpdir(), "codex-bridge-bench-gw-"));
-const bridge = new CodexBridge({ store: join(dir, "bridge.db") });
-const store = bridge.store;
-const runtime = new LocalRuntime({ bridge });
-const gateway = new GatewayServer({ runtime, maxBufferedBytes: 256 * 1024 * 1024 });
-const listener = await listenWebSocket(gateway);
+function lastUserText(request) {
+  const input = request.body.input ?? [];
+  for (let i = input.length - 1; i >= 0; i--) {
+    const e = input[i];
+    if (e.type !== "message" || e.role !== "user") continue;
+    return typeof e.content === "string" ? e.content : e.content.map((c) => c.text ?? "").join("");
+  }
+  return "";
+}
 
-const session = (id) =>
-  store.createSession({
-    id,
-    threadId: null,
-    cwd: dir,
-    model: null,
-    title: null,
-    status: "idle",
-    options: {},
-  });
-const delta = (i) => ({ type: "text.delta", itemId: "msg-1", delta: `chunk ${i} `.padEnd(40, "x") });
+const percentile = (xs, p) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+const rssMb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
 
-function connect() {
+/** Follows `sessionId` after `after` until `done(event)`; resolves with {count, ms}. */
+function follow(runtime, sessionId, after, done, onEvent = () => {}) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(listener.url);
-    ws.once("open", () => resolve(ws));
-    ws.once("error", reject);
+    const t0 = performance.now();
+    let count = 0;
+    let sub;
+    runtime
+      .subscribe({ sessionId, after }, (e) => {
+        count++;
+        onEvent(e);
+        if (done(e, count)) {
+          const ms = performance.now() - t0;
+          void Promise.resolve(sub?.close()).then(() => resolve({ count, ms }));
+        }
+      })
+      .then((s) => {
+        sub = s;
+      }, reject);
   });
 }
-let nextId = 1;
-function subscribe(ws, sessionId, onEvent) {
-  const id = nextId++;
-  ws.on("message", (data) => {
-    const m = JSON.parse(data.toString());
-    if (m.method === "event") onEvent(m.params.event);
-  });
-  ws.send(JSON.stringify({ id, method: "events.subscribe", params: { sessionId } }));
-}
 
-// Replay
-session("replay");
-const t0 = performance.now();
-store.db.transaction(() => {
-  for (let i = 0; i < EVENTS; i++) store.appendEvent("replay", "t1", "text.delta", delta(i));
-})();
-const appendMs = performance.now() - t0;
-
-let start = performance.now();
-let count = 0;
-await new Promise((resolve) => {
-  void runtime.subscribe({ sessionId: "replay" }, () => {
-    if (++count === EVENTS) resolve();
-  });
+const mock = await startMockResponses((request) => {
+  const n = Number(/^many:(\d+)/.exec(lastUserText(request))?.[1] ?? 10);
+  return respond([item.message("x".repeat(n), { deltas: n })]);
 });
-const inProcessMs = performance.now() - start;
+const home = await createMockCodexHome({ providerUrl: mock.url });
+const dir = await mkdtemp(join(tmpdir(), "codex-bridge-bench-gw-"));
+const bridge = new CodexBridge({ codexHome: home.path, cwd: dir, store: join(dir, "bridge.db") });
+const local = new LocalRuntime({ bridge });
+const gateway = new GatewayServer({ runtime: local });
+const listener = await listenWebSocket(gateway);
+const rows = [];
+try {
+  console.log(`load ${loadAverage()}; filling the journal with ${EVENTS} events…`);
+  const session = await local.startSession({ cwd: dir });
+  while ((await local.readSession(session.id)).lastSeq < EVENTS) {
+    const t = await local.startTurn({ sessionId: session.id, input: `many:${PER_TURN}` });
+    await local.waitTurn(session.id, t.turnId);
+  }
+  const { lastSeq } = await local.readSession(session.id);
 
-const ws = await connect();
-start = performance.now();
-count = 0;
-await new Promise((resolve) =>
-  subscribe(ws, "replay", () => {
-    if (++count === EVENTS) resolve();
-  }),
-);
-const wireMs = performance.now() - start;
-ws.close();
+  // Replay.
+  const remote = await connect(listener.url);
+  const inProcess = await follow(local, session.id, 0, (e) => e.seq === lastSeq);
+  const overWs = await follow(remote, session.id, 0, (e) => e.seq === lastSeq);
+  rows.push([
+    `replay ${lastSeq} events`,
+    `in-process ${Math.round(inProcess.ms)} ms (${Math.round(lastSeq / (inProcess.ms / 1000))}/s)`,
+    `ws ${Math.round(overWs.ms)} ms (${Math.round(lastSeq / (overWs.ms / 1000))}/s)`,
+    `ratio ws/in-process ${(overWs.ms / inProcess.ms).toFixed(2)}`,
+  ]);
 
-// Follow: CLIENTS sessions, each followed by one client; LIVE rounds of one event per session.
-const clients = [];
-const latencies = [];
-for (let c = 0; c < CLIENTS; c++) {
-  session(`follow-${c}`);
-  const w = await connect();
-  let ready;
-  const first = new Promise((r) => (ready = r));
-  subscribe(w, `follow-${c}`, (event) => {
-    if (event.event.type === "ready") return ready();
-    latencies.push(Date.now() - event.event.sentAt);
+  // Live: both follow one turn from its start.
+  const before = (await local.readSession(session.id)).lastSeq;
+  const isEnd = (e) => e.event.type === "turn.completed";
+  const t0 = performance.now();
+  const both = [follow(local, session.id, before, isEnd), follow(remote, session.id, before, isEnd)];
+  await new Promise((r) => setTimeout(r, 100));
+  await local.startTurn({ sessionId: session.id, input: `many:${LIVE}` });
+  const [a, b] = await Promise.all(both);
+  const total = performance.now() - t0;
+  rows.push([
+    `live turn, ${a.count} events`,
+    `in-process done at ${Math.round(a.ms)} ms`,
+    `ws done at ${Math.round(b.ms)} ms`,
+    `ws/in-process ${(b.ms / a.ms).toFixed(3)} (turn ${Math.round(total)} ms, ${Math.round(a.count / (a.ms / 1000))} events/s)`,
+  ]);
+  await remote.close();
+
+  // Fan-out: CLIENTS clients over SESSIONS sessions, one turn per session.
+  const rssBefore = rssMb();
+  const sessions = [];
+  for (let i = 0; i < SESSIONS; i++) sessions.push(await local.startSession({ cwd: dir }));
+  const clients = await Promise.all(Array.from({ length: CLIENTS }, () => connect(listener.url)));
+  const latencies = [];
+  const follows = clients.map((c, i) => {
+    const s = sessions[i % SESSIONS];
+    return follow(c, s.id, s.lastSeq, isEnd, (e) => latencies.push(Date.now() - e.at));
   });
-  store.appendEvent(`follow-${c}`, null, "ready", { type: "ready" });
-  await first;
-  clients.push(w);
+  await new Promise((r) => setTimeout(r, 200));
+  const rssClients = rssMb();
+  await Promise.all(
+    sessions.map((s) => local.startTurn({ sessionId: s.id, input: `many:${FANOUT_DELTAS}` })),
+  );
+  await Promise.all(follows);
+  rows.push([
+    `${CLIENTS} ws clients, ${SESSIONS} sessions × ${FANOUT_DELTAS} deltas`,
+    `latency p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms (${latencies.length} deliveries)`,
+    `RSS ${rssBefore} MB → ${rssClients} MB with clients, ${rssMb()} MB after the turns`,
+  ]);
+  await Promise.all(clients.map((c) => c.close()));
+} finally {
+  await listener.close();
+  await gateway.close();
+  await bridge.close();
+  await mock.close();
+  await home.remove();
+  await rm(dir, { recursive: true, force: true });
 }
-for (let round = 0; round < LIVE; round++) {
-  for (let c = 0; c < CLIENTS; c++)
-    store.appendEvent(`follow-${c}`, null, "tick", { type: "tick", sentAt: Date.now() });
-  await new Promise((r) => setTimeout(r, 20));
-}
-const deadline = Date.now() + 30_000;
-while (latencies.length < CLIENTS * LIVE && Date.now() < deadline)
-  await new Promise((r) => setTimeout(r, 20));
-latencies.sort((a, b) => a - b);
-const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-const rssMb = (process.memoryUsage().rss / 1024 / 1024).toFixed(0);
-
-for (const w of clients) w.close();
-await listener.close();
-await gateway.close();
-await bridge.close();
-await rm(dir, { recursive: true, force: true });
-
-const rate = (ms) => Math.round(EVENTS / (ms / 1000)).toLocaleString("en-US");
-console.log(
-  `gateway bench (load ${loadAverage()}), ${EVENTS} journal events (appended in ${appendMs.toFixed(0)} ms)`,
-);
-console.log(`replay in process   ${inProcessMs.toFixed(0)} ms  ${rate(inProcessMs)} events/s`);
-console.log(
-  `replay over ws      ${wireMs.toFixed(0)} ms  ${rate(wireMs)} events/s  (${(wireMs / inProcessMs).toFixed(1)}x in process)`,
-);
-console.log(
-  `follow ${CLIENTS} ws clients × ${LIVE} live events: delivered ${latencies.length}/${CLIENTS * LIVE}, latency p50 ${pct(50)} ms p95 ${pct(95)} ms, RSS ${rssMb} MB (gateway + clients in one process)`,
-);
+console.log(`\n${rows.map((r) => r.join(" | ")).join("\n")}`);
+console.log(`load ${loadAverage()}`);
+process.exit(0);
