@@ -46,7 +46,7 @@ export function openDatabase(path: string): SqliteDatabase {
     // NORMAL in WAL mode: a crash of this process loses nothing committed; only an OS crash can lose the last commits.
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
-    migrate(db, file);
+    migrateSqlite(db, MIGRATIONS, { code: "INVALID_STATE", what: `the store ${file}` });
   } catch (cause) {
     db.close();
     throw storeError("cannot open the store", file, cause);
@@ -75,24 +75,33 @@ function tighten(path: string, mode: number): void {
   if ((st.mode & 0o777 & ~mode) !== 0) chmodSync(path, st.mode & mode & 0o777);
 }
 
-function migrate(db: SqliteDatabase, file: string): void {
+/**
+ * Brings a SQLite file to the newest of `migrations` (its `user_version` is
+ * how many ran), refusing a file written by a newer codex-bridge with `code`.
+ * Several processes may open a new file at once (the bridge and the tool
+ * servers of its threads; dispatchers on one board): the version is read again
+ * under the write lock, so each migration runs exactly once.
+ */
+export function migrateSqlite(
+  db: SqliteDatabase,
+  migrations: readonly string[],
+  refuse: { code: "INVALID_STATE" | "BOARD_FAILED"; what: string },
+): void {
   const version = () => db.pragma("user_version", { simple: true }) as number;
   const check = (current: number) => {
-    if (current > MIGRATIONS.length) {
+    if (current > migrations.length) {
       throw new BridgeError(
-        "INVALID_STATE",
-        `the store ${file} was written by a newer codex-bridge (schema ${current}, this one knows ${MIGRATIONS.length}): upgrade codex-bridge`,
+        refuse.code,
+        `${refuse.what} was written by a newer codex-bridge (schema ${current}, this one knows ${migrations.length}): upgrade codex-bridge`,
       );
     }
   };
   check(version());
-  if (version() === MIGRATIONS.length) return;
-  // Several processes may open a new store at once (the bridge and the tool servers of its threads):
-  // read the version again under the write lock, so each migration runs exactly once.
+  if (version() === migrations.length) return;
   db.transaction(() => {
     const current = version();
     check(current);
-    for (let v = current; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v] as string);
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
+    for (let v = current; v < migrations.length; v++) db.exec(migrations[v] as string);
+    db.pragma(`user_version = ${migrations.length}`);
   }).immediate();
 }

@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { BridgeError } from "../../errors.js";
 import { bridgeHome } from "../../paths.js";
-import { preparePrivateFiles } from "../db.js";
+import { migrateSqlite, preparePrivateFiles } from "../db.js";
 import { SqlBoard } from "./sqlBoard.js";
 import { type BoardTx, type Row, Serial, type TxRunner, backendError } from "./tx.js";
 import type { Board } from "./types.js";
@@ -111,33 +111,12 @@ export function openSqliteBoard(path: string = defaultBoardPath(), options: Sqli
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
-    migrate(db, file);
+    migrateSqlite(db, MIGRATIONS, { code: "BOARD_FAILED", what: `the board ${file}` });
   } catch (cause) {
     db.close();
     throw backendError("open the board", file, cause);
   }
   return new SqlBoard(new SqliteRunner(db, file, options.now ?? Date.now));
-}
-
-function migrate(db: Database.Database, file: string): void {
-  const version = () => db.pragma("user_version", { simple: true }) as number;
-  const check = (current: number) => {
-    if (current > MIGRATIONS.length) {
-      throw new BridgeError(
-        "BOARD_FAILED",
-        `the board ${file} was written by a newer codex-bridge (schema ${current}, this one knows ${MIGRATIONS.length}): upgrade codex-bridge`,
-      );
-    }
-  };
-  check(version());
-  if (version() === MIGRATIONS.length) return;
-  // Several processes may open a new board at once: read the version again under the write lock.
-  db.transaction(() => {
-    const current = version();
-    check(current);
-    for (let v = current; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v] as string);
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
-  }).immediate();
 }
 
 /**
