@@ -3,7 +3,6 @@
 // process follows the session's events from the cursor before the turn and
 // renders them with the local run's renderer, answers approvals the gateway
 // forwards (--approval ask), and cancels the turn on Ctrl-C or --timeout.
-import { writeFileSync } from "node:fs";
 import type { ApprovalDecision, ApprovalRequest } from "../codex/approvalRequests.js";
 import type { ApprovalHandler } from "../codex/approvals.js";
 import type { SessionEvent, TurnResult } from "../codex/events.js";
@@ -12,7 +11,8 @@ import { connect, type RemoteRuntime } from "../runtime/clientNode.js";
 import type { RuntimeEvent, SessionSummary, StartSessionParams } from "../runtime/runtime.js";
 import { EPIPE_EXIT, onStdoutClosed, type Output, stdoutClosed } from "./output.js";
 import { terminalApprover } from "./prompt.js";
-import { HumanRenderer, jsonEvent, jsonResult } from "./render.js";
+import { HumanRenderer, jsonEvent } from "./render.js";
+import { reportTurnResult } from "./runResult.js";
 import type { RunFlags } from "./runTurn.js";
 import { StatusLine, styleFor } from "./style.js";
 import { UsageError } from "./usage.js";
@@ -27,8 +27,6 @@ export interface RemoteRunFlags extends Omit<RunFlags, "sessionId" | "codexHome"
   session?: string;
   last?: boolean;
 }
-
-const EXIT = { completed: 0, failed: 1, interrupted: 130 } as const;
 
 /** A journalled event in the shape the renderer and `--json` know (a local run's `SessionEvent`). */
 export function toSessionEvent(e: RuntimeEvent, threadId: string | null): SessionEvent | null {
@@ -130,12 +128,7 @@ export async function runRemoteTurn(flags: RemoteRunFlags, out: Output): Promise
         error: { code: "TURN_TIMEOUT", message: `the turn ran longer than ${flags.timeoutSeconds} s` },
       };
     }
-    if (flags.json) out.stdout(jsonResult(final));
-    else renderer.result(final);
-    if (flags.outputLastMessage && (final.status === "completed" || final.finalText !== "")) {
-      writeFileSync(flags.outputLastMessage, final.finalText);
-    }
-    return stopping === "epipe" ? EPIPE_EXIT : EXIT[final.status];
+    return reportTurnResult(final, flags, renderer, out, stopping);
   } catch (err) {
     status.clear();
     if (err instanceof UsageError) throw err;

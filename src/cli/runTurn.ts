@@ -2,7 +2,6 @@
 // (Ctrl-C interrupts, a second one exits), a closed stdout (EPIPE:
 // interrupt, exit 141), the login check before the first turn, and the
 // warning when codex's approval policy means --approval cannot stop anything.
-import { writeFileSync } from "node:fs";
 import type { ApprovalOptions } from "../codex/approvals.js";
 import { CodexBridge } from "../codex/bridge.js";
 import { httpToolEndpoint } from "../mcp/httpEndpoint.js";
@@ -11,7 +10,8 @@ import type { Session, SessionOptions } from "../codex/session.js";
 import type { TomlValue } from "../util/toml.js";
 import { EPIPE_EXIT, onStdoutClosed, type Output, stdoutClosed } from "./output.js";
 import { terminalApprover } from "./prompt.js";
-import { HumanRenderer, jsonEvent, jsonResult } from "./render.js";
+import { HumanRenderer, jsonEvent } from "./render.js";
+import { reportTurnResult } from "./runResult.js";
 import { openStore } from "./storeAccess.js";
 import { StatusLine, styleFor } from "./style.js";
 
@@ -34,8 +34,6 @@ export interface RunFlags {
   outputLastMessage?: string;
   config?: Record<string, TomlValue>;
 }
-
-const EXIT = { completed: 0, failed: 1, interrupted: 130 } as const;
 
 export async function runTurn(flags: RunFlags, out: Output): Promise<number> {
   const style = styleFor(process.stderr);
@@ -108,12 +106,7 @@ export async function runTurn(flags: RunFlags, out: Output): Promise<number> {
       else renderer.event(event);
     }
     const final = await result;
-    if (flags.json) out.stdout(jsonResult(final));
-    else renderer.result(final);
-    if (flags.outputLastMessage && (final.status === "completed" || final.finalText !== "")) {
-      writeFileSync(flags.outputLastMessage, final.finalText);
-    }
-    return stopping === "epipe" ? EPIPE_EXIT : EXIT[final.status];
+    return reportTurnResult(final, flags, renderer, out, stopping);
   } catch (err) {
     status.clear();
     if (stopping === "epipe") return EPIPE_EXIT;
