@@ -213,10 +213,15 @@ describe("reattach through the gateway", () => {
     const session = await runtime.startSession({ cwd: dir });
     const seen = collector();
     let cutAt = 0;
+    let cuts = 0;
     const sub = await runtime.subscribe({ sessionId: session.id }, (e) => {
       seen.onEvent(e);
-      // Mid-stream, twice: the second cut lands while the first reconnection's stream runs.
-      if (seen.events.length === 300 || seen.events.length === 1200) {
+      // Mid-stream, twice: at the first delta, and at the first event the reconnected stream
+      // brings. The journal coalesces deltas, so how many events a turn gives depends on load:
+      // the cuts follow the stream, not a count.
+      const cutNow = (cuts === 0 && e.event.type === "text.delta") || (cuts === 1 && errors.length === 1);
+      if (cutNow) {
+        cuts++;
         cutAt = e.seq;
         proxy.cut();
       }
@@ -232,7 +237,8 @@ describe("reattach through the gateway", () => {
     // Read on the connection made after the second cut.
     const { lastSeq } = await runtime.readSession(session.id);
     expect(proxy.connections()).toBeGreaterThanOrEqual(3);
-    expect(lastSeq).toBeGreaterThan(DELTAS);
+    // The journal coalesces the deltas (fewer entries than deltas); the text must be whole.
+    expect(lastSeq).toBeGreaterThan(cutAt);
     expectEveryEventOnceInOrder(seen.events, lastSeq);
     expect(deltasOf(seen.events, turn.turnId)).toBe("x".repeat(DELTAS));
     expect(sub.lastSeq).toBe(lastSeq);
