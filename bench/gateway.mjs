@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The gateway's cost, side by side in one run, on the real codex and the
-// scripted model (journal filled by real turns):
+// scripted model (the journal: one real turn, then filled to EVENTS through the store):
 //   replay  — a session's journal (EVENTS events) read after seq 0: in-process
 //             (LocalRuntime.subscribe) vs through the gateway to a WebSocket
 //             client (RemoteRuntime over ws): events/s and the ratio;
@@ -28,7 +28,6 @@ const LIVE = Number(process.env.LIVE ?? 20_000);
 const CLIENTS = Number(process.env.CLIENTS ?? 100);
 const SESSIONS = Number(process.env.SESSIONS ?? 10);
 const FANOUT_DELTAS = Number(process.env.FANOUT_DELTAS ?? 1_000);
-const PER_TURN = 25_000;
 
 function lastUserText(request) {
   const input = request.body.input ?? [];
@@ -63,6 +62,7 @@ function follow(runtime, sessionId, after, done, onEvent = () => {}) {
       })
       .then((s) => {
         sub = s;
+        void s.closed.then((error) => error && reject(error));
       }, reject);
   });
 }
@@ -80,15 +80,31 @@ const listener = await listenWebSocket(gateway);
 const rows = [];
 try {
   console.log(`load ${loadAverage()}; filling the journal with ${EVENTS} events…`);
+  // One real turn, then the journal filled to EVENTS with copies of its deltas written to the store
+  // (huge turns through codex with the mock model have been seen to stall it).
   const session = await local.startSession({ cwd: dir });
-  while ((await local.readSession(session.id)).lastSeq < EVENTS) {
-    const t = await local.startTurn({ sessionId: session.id, input: `many:${PER_TURN}` });
-    await local.waitTurn(session.id, t.turnId);
+  const real = await local.startTurn({ sessionId: session.id, input: "many:1000" });
+  await local.waitTurn(session.id, real.turnId);
+  const store = bridge.store;
+  for (let seq = (await local.readSession(session.id)).lastSeq; seq < EVENTS; seq++) {
+    store.appendEvent(session.id, real.turnId, "text.delta", {
+      type: "text.delta",
+      itemId: "msg-fill",
+      delta: "x",
+    });
   }
   const { lastSeq } = await local.readSession(session.id);
 
   // Replay.
-  const remote = await connect(listener.url);
+  // Reconnecting: a replay burst past the gateway's send-buffer bound (16 MiB) disconnects the client as a
+  // slow consumer (4008); it resumes from its cursor. The count is reported.
+  let drops = 0;
+  const remote = await connect(listener.url, {
+    reconnect: true,
+    onConnectionState: (state) => {
+      if (state === "reconnecting") drops++;
+    },
+  });
   const inProcess = await follow(local, session.id, 0, (e) => e.seq === lastSeq);
   const overWs = await follow(remote, session.id, 0, (e) => e.seq === lastSeq);
   rows.push([
@@ -96,6 +112,7 @@ try {
     `in-process ${Math.round(inProcess.ms)} ms (${Math.round(lastSeq / (inProcess.ms / 1000))}/s)`,
     `ws ${Math.round(overWs.ms)} ms (${Math.round(lastSeq / (overWs.ms / 1000))}/s)`,
     `ratio ws/in-process ${(overWs.ms / inProcess.ms).toFixed(2)}`,
+    `${drops} slow-consumer reconnection(s)`,
   ]);
 
   // Live: both follow one turn from its start.
