@@ -81,6 +81,8 @@ function tighten(path: string, mode: number): void {
  * Several processes may open a new file at once (the bridge and the tool
  * servers of its threads; dispatchers on one board): the version is read again
  * under the write lock, so each migration runs exactly once.
+ *
+ * @internal
  */
 export function migrateSqlite(
   db: SqliteDatabase,
