@@ -131,3 +131,25 @@ async function ask(request: ApprovalRequest, signal: AbortSignal): Promise<Appro
     rl.close();
   }
 }
+
+/**
+ * `--approval ask` with no terminal to ask on: every request is declined,
+ * and the first one says so once on stderr.
+ */
+export function declineWithoutTerminal(
+  out: { stderr: (s: string) => void },
+  warn: (s: string) => string,
+  prompt: { beforeAsk: () => void },
+): ApprovalHandler {
+  let warned = false;
+  return () => {
+    if (!warned) {
+      warned = true;
+      prompt.beforeAsk();
+      out.stderr(
+        `codex-bridge: ${warn("no terminal to ask on: approval requests are declined")} (use --approval accept to allow)\n`,
+      );
+    }
+    return { decision: "decline", reason: "no terminal to ask on" };
+  };
+}

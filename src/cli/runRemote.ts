@@ -3,14 +3,14 @@
 // process follows the session's events from the cursor before the turn and
 // renders them with the local run's renderer, answers approvals the gateway
 // forwards (--approval ask), and cancels the turn on Ctrl-C or --timeout.
-import type { ApprovalDecision, ApprovalRequest } from "../codex/approvalRequests.js";
+import type { ApprovalDecision } from "../codex/approvalRequests.js";
 import type { ApprovalHandler } from "../codex/approvals.js";
 import type { SessionEvent, TurnResult } from "../codex/events.js";
 import { BridgeError } from "../errors.js";
 import { connect, type RemoteRuntime } from "../runtime/clientNode.js";
 import type { RuntimeEvent, SessionSummary, StartSessionParams } from "../runtime/runtime.js";
 import { EPIPE_EXIT, onStdoutClosed, type Output, stdoutClosed } from "./output.js";
-import { terminalApprover } from "./prompt.js";
+import { declineWithoutTerminal, terminalApprover } from "./prompt.js";
 import { HumanRenderer, jsonEvent } from "./render.js";
 import { reportTurnResult } from "./runResult.js";
 import type { RunFlags } from "./runTurn.js";
@@ -196,17 +196,7 @@ function approver(
 ): ApprovalHandler | null {
   if (flags.approval !== "ask") return null;
   if (interactive(flags)) return terminalApprover(prompt);
-  let warned = false;
-  return (_request: ApprovalRequest) => {
-    if (!warned) {
-      warned = true;
-      prompt.beforeAsk();
-      out.stderr(
-        `codex-bridge: ${warn("no terminal to ask on: approval requests are declined")} (use --approval accept to allow)\n`,
-      );
-    }
-    return { decision: "decline", reason: "no terminal to ask on" };
-  };
+  return declineWithoutTerminal(out, warn, prompt);
 }
 
 function interactive(flags: RemoteRunFlags): boolean {

@@ -9,7 +9,7 @@ import type { CodexClient } from "../codex/client.js";
 import type { Session, SessionOptions } from "../codex/session.js";
 import type { TomlValue } from "../util/toml.js";
 import { EPIPE_EXIT, onStdoutClosed, type Output, stdoutClosed } from "./output.js";
-import { terminalApprover } from "./prompt.js";
+import { declineWithoutTerminal, terminalApprover } from "./prompt.js";
 import { HumanRenderer, jsonEvent } from "./render.js";
 import { reportTurnResult } from "./runResult.js";
 import { openStore } from "./storeAccess.js";
@@ -131,20 +131,7 @@ function approvalOptions(
   if (interactive(flags)) {
     return { policy: "ask", onRequest: terminalApprover(prompt) };
   }
-  let warned = false;
-  return {
-    policy: "ask",
-    onRequest: () => {
-      if (!warned) {
-        warned = true;
-        prompt.beforeAsk();
-        out.stderr(
-          `codex-bridge: ${warn("no terminal to ask on: approval requests are declined")} (use --approval accept to allow)\n`,
-        );
-      }
-      return { decision: "decline", reason: "no terminal to ask on" };
-    },
-  };
+  return { policy: "ask", onRequest: declineWithoutTerminal(out, warn, prompt) };
 }
 
 /** --approval decline/ask given explicitly, under a policy where codex does not ask for everything. */
