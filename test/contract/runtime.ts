@@ -344,18 +344,21 @@ export function runtimeContract(name: string, make: (env: ContractEnv) => Promis
 
     it("unknown ids: NOT_FOUND for sessions, turns, approvals and subscriptions to them", async () => {
       const missing = "00000000-0000-0000-0000-000000000000";
-      for (const call of [
-        runtime.readSession(missing),
-        runtime.resumeSession(missing),
-        runtime.startTurn({ sessionId: missing, input: "hello" }),
-        runtime.waitTurn(missing),
-        runtime.cancelTurn(missing),
-        runtime.steerTurn(missing, "x"),
-        runtime.closeSession(missing),
-        runtime.respondApproval("no-such-approval", { decision: "accept" }),
-        runtime.subscribe({ sessionId: missing }, () => undefined),
-      ]) {
-        expect((await rejection(call)).code).toBe("NOT_FOUND");
+      // Thunks, awaited one at a time: a call made before the previous one is awaited would
+      // reject with nothing listening and count as an unhandled rejection.
+      const calls: Array<() => Promise<unknown>> = [
+        () => runtime.readSession(missing),
+        () => runtime.resumeSession(missing),
+        () => runtime.startTurn({ sessionId: missing, input: "hello" }),
+        () => runtime.waitTurn(missing),
+        () => runtime.cancelTurn(missing),
+        () => runtime.steerTurn(missing, "x"),
+        () => runtime.closeSession(missing),
+        () => runtime.respondApproval("no-such-approval", { decision: "accept" }),
+        () => runtime.subscribe({ sessionId: missing }, () => undefined),
+      ];
+      for (const call of calls) {
+        expect((await rejection(call())).code).toBe("NOT_FOUND");
       }
       const s = await start();
       expect((await rejection(runtime.waitTurn(s.id, "no-such-turn"))).code).toBe("NOT_FOUND");
