@@ -1,6 +1,7 @@
 /**
- * The bridge owns one `codex app-server` process (started lazily, respawned
- * after a crash) and hosts many sessions on it. It routes every
+ * The bridge owns its `codex app-server` processes (started lazily,
+ * respawned after a crash; one unless many sessions start at once, see
+ * appServerPool.ts) and hosts many sessions on them. It routes every
  * server-initiated request to the session of its thread, so each is
  * answered by that session's approval policy; a request for no known thread
  * is declined and audited, never left waiting.
@@ -14,6 +15,7 @@ import { BUILTIN_READ_ONLY_TOOLS, WORKER_APPROVED_TOOLS } from "../toolServerSpe
 import { type AccountState, assertLoggedIn } from "./account.js";
 import { APPROVAL_METHODS, type ApprovalMethod, parseApprovalRequest } from "./approvalRequests.js";
 import { ApprovalBroker, auditRecord } from "./approvals.js";
+import { AppServerPool, type PooledClient } from "./appServerPool.js";
 import { CodexClient } from "./client.js";
 import type { DynamicToolProvider } from "./dynamicTools.js";
 import type { ProjectorOptions } from "./projector.js";
@@ -26,9 +28,7 @@ export type { CodexBridgeOptions } from "./bridgeOptions.js";
 
 export class CodexBridge {
   readonly #options: CodexBridgeOptions;
-  #client: CodexClient | undefined;
-  #starting: Promise<{ client: CodexClient; generation: number }> | undefined;
-  #generation = 0;
+  readonly #pool: AppServerPool<Session>;
   #store: BridgeStore | null | undefined;
   readonly #ownsStore: boolean;
   readonly #sessions = new Map<string, Session>();
@@ -36,8 +36,6 @@ export class CodexBridge {
   readonly #fallback: ApprovalBroker;
   #closed = false;
   readonly #tools: ToolServerWiring;
-  /** Sessions closed or unloaded since the current app-server started. */
-  #released = 0;
   readonly #idleTimer: NodeJS.Timeout | undefined;
   /** @internal */
   readonly interruptGraceMs: number;
@@ -53,6 +51,7 @@ export class CodexBridge {
     this.interruptGraceMs = options.interruptGraceMs ?? 10_000;
     this.dynamicTools = options.dynamicTools;
     validateBridgeOptions(options);
+    this.#pool = new AppServerPool(() => this.#spawn(), options.maxAppServers ?? 4);
     this.projector = options.maxOutputChars === undefined ? {} : { maxOutputChars: options.maxOutputChars };
     const ready = options.toolServer ? options.toolServer.readyTimeoutMs : undefined;
     this.toolServerReadyTimeoutMs = ready ?? 10_000;
@@ -178,31 +177,31 @@ export class CodexBridge {
     return [...this.#sessions.values()];
   }
 
-  /** @internal */
-  currentClient(): Promise<{ client: CodexClient; generation: number } | null> {
-    const current = this.#client;
-    return Promise.resolve(
-      current && current.process.exitInfo === undefined && current.process.connection.state === "open"
-        ? { client: current, generation: this.#generation }
-        : null,
-    );
+  /** @internal The session's running client without starting one (null when none runs). */
+  currentClient(session?: Session): Promise<PooledClient | null> {
+    return Promise.resolve(this.#pool.current(session));
   }
 
-  /** @internal A session closed or unloaded: forget it; restart an app-server full of released threads. */
+  /** @internal A thread start or resume of the session begins (it is placed on a process); call the result when done. */
+  threadStarting(session: Session): () => void {
+    this.#assertOpen();
+    return this.#pool.threadStarting(session);
+  }
+
+  /** @internal The process ids of the running app-servers. */
+  get processIds(): number[] {
+    return this.#pool.processIds;
+  }
+
+  /** @internal A session closed or unloaded: forget it; stop a process it leaves empty or full of released threads. */
   forget(session: Session): void {
     this.#tools.revoke(session);
     if (this.#sessions.get(session.id) === session) this.#sessions.delete(session.id);
     if (session.threadId && this.#byThread.get(session.threadId) === session)
       this.#byThread.delete(session.threadId);
-    this.#released++;
-    const limit = this.#options.recycleAfterClosed ?? 16;
-    const idle = [...this.#sessions.values()].every((s) => !s.running);
-    const client = this.#client;
     // Too many released threads holding MCP processes: let the process go (live sessions resume on their next turn).
-    if (client && idle && limit > 0 && this.#released >= limit) {
-      this.#client = undefined;
-      void client.close().catch(() => undefined);
-    }
+    const stop = this.#pool.release(session, this.#options.recycleAfterClosed ?? 16, (s) => !s.running);
+    void stop?.close().catch(() => undefined);
   }
 
   /** @internal A session that was unloaded and is used again. */
@@ -218,22 +217,15 @@ export class CodexBridge {
     }
   }
 
-  /** @internal The running client, started (or restarted after a crash) on demand. */
-  client(): Promise<{ client: CodexClient; generation: number }> {
+  /** @internal The running client of the session's process (any process without one), started or restarted on demand. */
+  client(session?: Session): Promise<PooledClient> {
     this.#assertOpen();
-    const current = this.#client;
-    if (current && current.process.exitInfo === undefined && current.process.connection.state === "open") {
-      return Promise.resolve({ client: current, generation: this.#generation });
-    }
-    this.#starting ??= this.#spawn().finally(() => {
-      this.#starting = undefined;
-    });
-    return this.#starting;
+    return this.#pool.client(session);
   }
 
   /** @internal Kills the process (it stopped answering); the next turn starts a new one. */
   async retire(client: CodexClient, _reason: string): Promise<void> {
-    if (this.#client === client) this.#client = undefined;
+    this.#pool.retire(client);
     await client.close({ force: true });
   }
 
@@ -277,11 +269,7 @@ export class CodexBridge {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#idleTimer);
-    const starting = this.#starting;
-    const client =
-      this.#client ?? (starting ? await starting.then((s) => s.client).catch(() => undefined) : undefined);
-    this.#client = undefined;
-    await client?.close();
+    await Promise.all((await this.#pool.drain()).map((c) => c.close()));
     this.#sessions.clear();
     this.#byThread.clear();
     await this.#tools.close();
@@ -293,7 +281,7 @@ export class CodexBridge {
     await this.close();
   }
 
-  async #spawn(): Promise<{ client: CodexClient; generation: number }> {
+  async #spawn(): Promise<CodexClient> {
     const o = this.#options;
     const client = await CodexClient.start({
       ...(o.codexBin !== undefined ? { codexBin: o.codexBin } : {}),
@@ -321,10 +309,7 @@ export class CodexBridge {
       await client.close();
       throw new BridgeError("INVALID_STATE", "the bridge was closed");
     }
-    this.#client = client;
-    this.#generation++;
-    this.#released = 0;
-    return { client, generation: this.#generation };
+    return client;
   }
 
   async #route(method: ApprovalMethod, params: unknown, signal: AbortSignal): Promise<unknown> {

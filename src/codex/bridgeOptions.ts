@@ -75,6 +75,16 @@ export interface CodexBridgeOptions extends Pick<
    */
   recycleAfterClosed?: number;
   /**
+   * At most this many `codex app-server` processes. codex brings up the MCP
+   * servers of threads started at the same time one after another inside a
+   * process, so sessions started at once are spread over more processes: a
+   * new one is spawned only while every running one is busy starting a
+   * thread, and one left without sessions is stopped (never the last).
+   * Sessions started one at a time share one process. Default 4; 1 keeps
+   * every session on one process.
+   */
+  maxAppServers?: number;
+  /**
    * In-process tools announced to every thread as codex dynamic tools (an
    * experimental codex API: experimentalApi is turned on) and run in this
    * process, no subprocess. See `dynamicToolProvider` in `codex-bridge/tools`.
@@ -106,6 +116,13 @@ export function validateBridgeOptions(options: CodexBridgeOptions): void {
     if (v !== undefined && !(typeof v === "number" && Number.isFinite(v) && v >= 0)) {
       throw new BridgeError("INVALID_OPTION", `${key} must be a number >= 0, got ${String(v)}`);
     }
+  }
+  const pool = options.maxAppServers;
+  if (pool !== undefined && !(Number.isInteger(pool) && pool >= 1)) {
+    throw new BridgeError(
+      "INVALID_OPTION",
+      `maxAppServers must be a whole number of processes >= 1, got ${String(pool)}`,
+    );
   }
   const ready = options.toolServer ? options.toolServer.readyTimeoutMs : undefined;
   if (ready !== undefined && !(typeof ready === "number" && Number.isFinite(ready) && ready >= 0)) {

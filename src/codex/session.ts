@@ -165,7 +165,7 @@ export class Session {
     if (!active || !turnId || !threadId) {
       throw new BridgeError("INVALID_STATE", `session ${this.id} has no running turn to steer`);
     }
-    const { client } = await this.#host.client();
+    const { client } = await this.#host.client(this);
     await client.turnSteer({ threadId, input: toUserInput(input), expectedTurnId: turnId });
   }
 
@@ -212,7 +212,16 @@ export class Session {
 
   /** @internal Makes sure the thread exists on the current process (start, or resume after a respawn). */
   async ensureThread(): Promise<{ client: CodexClient; threadId: string }> {
-    const { client, generation } = await this.#host.client();
+    const done = this.#host.threadStarting(this);
+    try {
+      return await this.#ensureThread();
+    } finally {
+      done();
+    }
+  }
+
+  async #ensureThread(): Promise<{ client: CodexClient; threadId: string }> {
+    const { client, generation } = await this.#host.client(this);
     const o = this.options;
     const overrides = {
       ...(o.cwd ? { cwd: o.cwd } : {}),
@@ -316,7 +325,7 @@ export class Session {
     this.#generation = -1;
     if (threadId !== null && generation >= 0) {
       // Only the process that has the thread loaded; a respawned one never heard of it.
-      const current = await this.#host.currentClient();
+      const current = await this.#host.currentClient(this);
       if (current && current.generation === generation) {
         await current.client.threadUnsubscribe({ threadId }).catch(() => undefined);
       }

@@ -64,9 +64,12 @@ export interface StreamedTurn {
 
 /** What a session needs from the bridge that owns it. */
 export interface SessionHost {
-  client(): Promise<{ client: CodexClient; generation: number }>;
-  /** The live client without starting one (null when none runs). */
-  currentClient(): Promise<{ client: CodexClient; generation: number } | null>;
+  /** The running client of the session's app-server, started or restarted on demand. */
+  client(session: Session): Promise<{ client: CodexClient; generation: number }>;
+  /** The session's live client without starting one (null when none runs). */
+  currentClient(session: Session): Promise<{ client: CodexClient; generation: number } | null>;
+  /** A thread start or resume begins (the session is placed on an app-server); call the result when done. */
+  threadStarting(session: Session): () => void;
   readonly store: BridgeStore | null;
   retire(client: CodexClient, reason: string): Promise<void>;
   bindThread(threadId: string, session: Session): void;
