@@ -4,6 +4,7 @@
 // pinned codex and the same scripted model, served from its own process:
 //   raw    — bench/lib/rawClient.mjs (the floor: no tools)
 //   http   — CodexBridge, its tools served from this process over HTTP (toolServer.endpoint)
+//   httpN  — http with maxAppServers: N (e.g. http1, http4; KINDS_MANY=raw,http1,http4 for the start-all row)
 //   stdio  — CodexBridge, its tools in a `codex-bridge mcp-serve` process per thread
 //   nostore— CodexBridge with HTTP tools and no store (stream row only: what the journal costs)
 //   none   — CodexBridge without its tool server (what the bridge itself costs)
@@ -40,7 +41,7 @@ const kindsOf = (row, fallback) => (process.env[`KINDS_${row.toUpperCase()}`] ??
 const KINDS = {
   turns: kindsOf("turns", `raw,http,stdio${SDK ? ",sdk" : ""}${ACP_BIN ? ",acp" : ""}`),
   newSession: kindsOf("newSession", "raw,http,dynamic,stdio"),
-  many: kindsOf("many", "raw,http,dynamic,none,stdio"),
+  many: kindsOf("many", "raw,http,http4,dynamic,none,stdio"),
   stream: kindsOf("stream", "raw,http,nostore"),
 };
 const others = (row) => KINDS[row].filter((k) => k !== "raw");
@@ -59,7 +60,7 @@ async function client(kind, codexHome) {
   if (kind === "raw") {
     const raw = await startRawClient({ codexBin: codex.path, codexHome, cwd: workdir });
     return {
-      pid: async () => raw.pid,
+      pids: async () => [raw.pid],
       async session() {
         const threadId = await raw.startThread();
         return {
@@ -76,7 +77,7 @@ async function client(kind, codexHome) {
   if (kind === "acp") {
     const acp = await startAcpClient({ bin: ACP_BIN, codexHome, cwd: workdir });
     return {
-      pid: async () => null,
+      pids: async () => [],
       async session() {
         const id = await acp.startSession();
         return {
@@ -93,7 +94,7 @@ async function client(kind, codexHome) {
   if (kind === "sdk") {
     const sdk = new Codex({ codexPathOverride: codex.path, env: { ...process.env, CODEX_HOME: codexHome } });
     return {
-      pid: async () => null,
+      pids: async () => [],
       async session() {
         const thread = sdk.startThread({
           workingDirectory: workdir,
@@ -118,10 +119,19 @@ async function client(kind, codexHome) {
           ? { dynamicTools: dynamicToolProvider(builtinTools()) }
           : kind === "http-nowait"
             ? { toolServer: { endpoint: httpToolEndpoint({ configPath: false }), readyTimeoutMs: 0 } }
-            : { toolServer: { endpoint: httpToolEndpoint({ configPath: false }) } }),
+            : /^http\d+$/.test(kind)
+              ? {
+                  toolServer: { endpoint: httpToolEndpoint({ configPath: false }) },
+                  maxAppServers: Number(kind.slice(4)),
+                }
+              : { toolServer: { endpoint: httpToolEndpoint({ configPath: false }) } }),
   });
   return {
-    pid: async () => (await bridge.client()).client.process.pid,
+    // Every app-server of the bridge (a burst of sessions is spread over up to maxAppServers).
+    pids: async () => {
+      await bridge.client();
+      return bridge.processIds;
+    },
     async session() {
       const session = await bridge.startSession({ cwd: workdir });
       return {
@@ -148,6 +158,8 @@ async function settledTree(pid) {
   }
   return last;
 }
+
+const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 
 const timed = async (fn) => {
   const t = performance.now();
@@ -210,21 +222,24 @@ async function rowMany() {
   for (const k of KINDS.many) {
     const c = await client(k, okHome.path);
     try {
-      const pid = await c.pid();
+      const before = await c.pids();
       global.gc?.();
       const nodeBefore = process.memoryUsage().rss;
-      const cpuBefore = treeCpu(pid);
+      const cpuBefore = sum(before.map(treeCpu));
       const nodeCpuBefore = process.cpuUsage();
       const ms = await timed(() => Promise.all(Array.from({ length: SESSIONS }, () => c.session())));
       const nodeCpu = process.cpuUsage(nodeCpuBefore);
-      const codexCpu = treeCpu(pid) - cpuBefore;
-      // codex runs short-lived helpers as threads start: measure once the process tree has settled.
-      const tree = await settledTree(pid);
+      // Processes spawned during the burst count whole (all their CPU was spent starting sessions).
+      const pids = await c.pids();
+      const codexCpu = sum(pids.map(treeCpu)) - cpuBefore;
+      // codex runs short-lived helpers as threads start: measure once the process trees have settled.
+      const trees = await Promise.all(pids.map(settledTree));
       global.gc?.();
       out[k] = {
         ms,
-        rss: tree.rss,
-        procs: tree.count,
+        rss: sum(trees.map((t) => t.rss)),
+        procs: sum(trees.map((t) => t.count)),
+        servers: pids.length,
         nodeRss: process.memoryUsage().rss - nodeBefore,
         codexCpu,
         nodeCpu: (nodeCpu.user + nodeCpu.system) / 1000,
@@ -338,7 +353,10 @@ if (ROWS.includes("many")) {
       )} (raw ${vals(
         col("many", "raw", (v) => v.procs),
         String,
-      )}) |`,
+      )}), app-servers: ${vals(
+        col("many", k, (v) => v.servers),
+        String,
+      )} |`,
     );
   }
 }

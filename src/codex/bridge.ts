@@ -1,7 +1,7 @@
 /**
- * The bridge owns its `codex app-server` processes (started lazily,
- * respawned after a crash; one unless many sessions start at once, see
- * appServerPool.ts) and hosts many sessions on them. It routes every
+ * The bridge owns its `codex app-server` process (started lazily,
+ * respawned after a crash; with `maxAppServers` > 1 a burst of sessions is
+ * spread over more, see appServerPool.ts) and hosts many sessions on it. It routes every
  * server-initiated request to the session of its thread, so each is
  * answered by that session's approval policy; a request for no known thread
  * is declined and audited, never left waiting.
@@ -51,7 +51,7 @@ export class CodexBridge {
     this.interruptGraceMs = options.interruptGraceMs ?? 10_000;
     this.dynamicTools = options.dynamicTools;
     validateBridgeOptions(options);
-    this.#pool = new AppServerPool(() => this.#spawn(), options.maxAppServers ?? 4);
+    this.#pool = new AppServerPool(() => this.#spawn(), options.maxAppServers ?? 1);
     this.projector = options.maxOutputChars === undefined ? {} : { maxOutputChars: options.maxOutputChars };
     const ready = options.toolServer ? options.toolServer.readyTimeoutMs : undefined;
     this.toolServerReadyTimeoutMs = ready ?? 10_000;

@@ -77,11 +77,11 @@ export interface CodexBridgeOptions extends Pick<
   /**
    * At most this many `codex app-server` processes. codex brings up the MCP
    * servers of threads started at the same time one after another inside a
-   * process, so sessions started at once are spread over more processes: a
-   * new one is spawned only while every running one is busy starting a
-   * thread, and one left without sessions is stopped (never the last).
-   * Sessions started one at a time share one process. Default 4; 1 keeps
-   * every session on one process.
+   * process; with more than 1, sessions started at once are spread over more
+   * processes: a new one is spawned only while every running one is busy
+   * starting a thread, and one left without sessions is stopped (never the
+   * last). Sessions started one at a time share one process. Each extra
+   * process costs about 150 MB (docs/performance.md). Default 1.
    */
   maxAppServers?: number;
   /**
