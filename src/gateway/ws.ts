@@ -17,16 +17,15 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import { BridgeError } from "../errors.js";
+import { GATEWAY_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX } from "../runtime/transport.js";
 import { GATEWAY_CLOSE } from "../runtime/wire.js";
 import type { GatewayClient } from "./client.js";
 import type { GatewayServer } from "./server.js";
 import { serveStatic } from "./static.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "./stdio.js";
 
-/** The subprotocol a browser offers (with its token entry); the server selects it. */
-export const GATEWAY_SUBPROTOCOL = "codex-bridge";
-/** Prefix of the subprotocol entry that carries a browser's token. */
-export const TOKEN_SUBPROTOCOL_PREFIX = "codex-bridge.token.";
+// One definition, shared with the client: the subprotocol a browser offers, and its token entry's prefix.
+export { GATEWAY_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX };
 
 export interface ListenOptions {
   /** Default 127.0.0.1. Anything but loopback requires `token`. */
