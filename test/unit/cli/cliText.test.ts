@@ -1,0 +1,63 @@
+// What the CLI prints for a person, run in-process against a store in a temp dir.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { main } from "../../../src/cli/main.js";
+import type { Output } from "../../../src/cli/output.js";
+import { BridgeStore } from "../../../src/store/store.js";
+import { tempDir } from "../../harness/tracking.js";
+
+let home: ReturnType<typeof tempDir>;
+let saved: string | undefined;
+
+beforeEach(() => {
+  home = tempDir("codex-bridge-clitext-");
+  saved = process.env.CODEX_BRIDGE_HOME;
+  process.env.CODEX_BRIDGE_HOME = home.path;
+});
+afterEach(async () => {
+  if (saved === undefined) delete process.env.CODEX_BRIDGE_HOME;
+  else process.env.CODEX_BRIDGE_HOME = saved;
+  process.exitCode = undefined;
+  await home[Symbol.asyncDispose]();
+});
+
+async function cli(...args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const out: Output = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) };
+  process.exitCode = undefined;
+  const exitCode = await main(["node", "codex-bridge", ...args], out);
+  process.exitCode = undefined;
+  return { exitCode, stdout, stderr };
+}
+
+describe("sessions show (text)", () => {
+  it("shows each turn's status, with the error code of a failed or interrupted one", async () => {
+    {
+      using store = BridgeStore.open(`${home.path}/bridge.db`);
+      store.createSession({
+        id: "s1",
+        threadId: "t1",
+        cwd: "/",
+        model: null,
+        title: "hi",
+        status: "idle",
+        options: {},
+      });
+      const a = store.startTurn("s1", "first question");
+      store.finishTurn("s1", a, { status: "completed", finalText: "ok" });
+      const b = store.startTurn("s1", "second question");
+      store.finishTurn("s1", b, {
+        status: "failed",
+        finalText: "",
+        error: { code: "MODEL_ERROR", message: "the model failed\nmore" },
+      });
+      const c = store.startTurn("s1", "third question");
+      store.finishTurn("s1", c, { status: "interrupted", finalText: "", error: { code: "INTERRUPTED" } });
+    }
+    const r = await cli("sessions", "show", "s1");
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain("   1  completed    first question\n");
+    expect(r.stdout).toContain("   2  failed       MODEL_ERROR: the model failed  (second question)\n");
+    expect(r.stdout).toContain("   3  interrupted  INTERRUPTED  (third question)\n");
+  });
+});
