@@ -19,7 +19,7 @@ export function registerSessions(program: Command, out: Output): void {
     .command("list")
     .description("list stored sessions, most recent first")
     .option("--json", "print a JSON array")
-    .option("--limit <n>", "how many, a whole number >= 1 (default: 50)", positiveInteger, 50)
+    .option("--limit <n>", "how many, a whole number >= 1", positiveInteger, 50)
     .action((flags: { json?: boolean; limit: number }) => {
       using store = openStore();
       const list = store.listSessions(flags.limit);

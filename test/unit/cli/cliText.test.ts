@@ -1,6 +1,7 @@
 // What the CLI prints for a person, run in-process against a store in a temp dir.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { main } from "../../../src/cli/main.js";
+import type { Command } from "commander";
+import { buildProgram, main } from "../../../src/cli/main.js";
 import type { Output } from "../../../src/cli/output.js";
 import { BridgeStore } from "../../../src/store/store.js";
 import { tempDir } from "../../harness/tracking.js";
@@ -59,5 +60,35 @@ describe("sessions show (text)", () => {
     expect(r.stdout).toContain("   1  completed    first question\n");
     expect(r.stdout).toContain("   2  failed       MODEL_ERROR: the model failed  (second question)\n");
     expect(r.stdout).toContain("   3  interrupted  INTERRUPTED  (third question)\n");
+  });
+});
+
+describe("help", () => {
+  it("`help bogus` is `bogus`: unknown command, exit 2", async () => {
+    const direct = await cli("bogus");
+    const viaHelp = await cli("help", "bogus");
+    expect(direct.exitCode).toBe(2);
+    expect(direct.stderr).toContain("error: unknown command 'bogus'");
+    expect(viaHelp).toEqual(direct);
+    const known = await cli("help", "sessions");
+    expect(known.exitCode).toBe(0);
+    expect(known.stdout).toContain("Usage: codex-bridge sessions");
+  });
+
+  it("every option states its default once, and no [] default", async () => {
+    const program = await buildProgram({ stdout: () => undefined, stderr: () => undefined });
+    const problems: string[] = [];
+    const walk = (command: Command, path: string) => {
+      const help = command.createHelp();
+      for (const option of command.options) {
+        const text = help.optionDescription(option);
+        if ((text.match(/default/gi) ?? []).length > 1 || text.includes("default: []")) {
+          problems.push(`${path} ${option.flags}: ${text}`);
+        }
+      }
+      for (const sub of command.commands) walk(sub, `${path} ${sub.name()}`);
+    };
+    walk(program, "codex-bridge");
+    expect(problems).toEqual([]);
   });
 });
