@@ -102,7 +102,11 @@ function readToken(file: string): string {
   try {
     token = readFileSync(file, "utf8").trim();
   } catch (err) {
-    throw new UsageError(`--token-file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    // Worded as run and attach word it.
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (code ?? String(err));
+    throw new UsageError(`--token-file ${file}: ${why}`);
   }
   if (token.length < 16 || /\s/.test(token)) {
     throw new UsageError(`--token-file ${file}: the token must be one word of at least 16 characters`);

@@ -92,3 +92,17 @@ describe("help", () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe("--token-file", () => {
+  it("a missing file is worded the same by serve, run --remote and attach", async () => {
+    const missing = `${home.path}/nope/token`;
+    const expected = `--token-file ${missing}: no such file`;
+    const serve = await cli("serve", "--token-file", missing);
+    const run = await cli("run", "hi", "--remote", "ws://127.0.0.1:1", "--token-file", missing);
+    const attach = await cli("attach", "s1", "--remote", "ws://127.0.0.1:1", "--token-file", missing);
+    for (const r of [serve, run, attach]) {
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain(expected);
+    }
+  });
+});
