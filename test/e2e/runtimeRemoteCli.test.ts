@@ -61,7 +61,9 @@ describe("codex-bridge run --remote", () => {
       expect(local.stdout).toContain("out.txt is written");
       expect(local.stderr).toContain("$ echo made-by-codex");
       expect(remote.stdout).toBe(local.stdout);
-      expect(normal(remote.stderr)).toBe(normal(local.stderr));
+      // The closing hint of the remote run names the gateway: `--session ID --remote URL`.
+      expect(remote.stderr).toContain(` --remote ${gateway.url})`);
+      expect(normal(remote.stderr).replace(` --remote ${gateway.url})`, ")")).toBe(normal(local.stderr));
       // The gateway's codex did the work, in the directory given.
       expect(remoteMock.requests).toHaveLength(2);
 

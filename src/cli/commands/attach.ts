@@ -87,7 +87,7 @@ async function attach(ref: string, flags: Flags & { remote: string }, out: Outpu
     });
     const sessionId = await findRemoteSession(runtime, ref);
     const snapshot = await runtime.readSession(sessionId);
-    const renderer = new HumanRenderer(out, { style });
+    const renderer = new HumanRenderer(out, { style, remote: flags.remote });
     // Caught up = the journal as it was at attach is printed; a turn running then (or started since) is followed to its end.
     let open = snapshot.status === "running";
     let last = flags.after ?? 0;

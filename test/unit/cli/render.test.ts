@@ -84,4 +84,21 @@ describe("HumanRenderer", () => {
     });
     expect(c.stderr()).not.toContain("turnTimeoutMs");
   });
+
+  it("the closing hint names --remote URL (never a token) when the session lives on a gateway", () => {
+    const result = {
+      ...base,
+      status: "completed",
+      finalText: "",
+      messages: [],
+      items: [],
+      usage: null,
+    } as const;
+    const local = capture();
+    new HumanRenderer(local.out).result(result);
+    expect(local.stderr()).toBe("session s (continue with --session s)\n");
+    const remote = capture();
+    new HumanRenderer(remote.out, { remote: "ws://127.0.0.1:7777" }).result(result);
+    expect(remote.stderr()).toBe("session s (continue with --session s --remote ws://127.0.0.1:7777)\n");
+  });
 });
