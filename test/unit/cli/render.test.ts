@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SessionEvent } from "../../../src/codex/events.js";
+import type { SessionEvent, TurnResult } from "../../../src/codex/events.js";
 import { type Output } from "../../../src/cli/output.js";
 import { describeTurnError, HumanRenderer } from "../../../src/cli/render.js";
 
@@ -86,14 +86,14 @@ describe("HumanRenderer", () => {
   });
 
   it("the closing hint names --remote URL (never a token) when the session lives on a gateway", () => {
-    const result = {
+    const result: TurnResult = {
       ...base,
       status: "completed",
       finalText: "",
       messages: [],
       items: [],
       usage: null,
-    } as const;
+    };
     const local = capture();
     new HumanRenderer(local.out).result(result);
     expect(local.stderr()).toBe("session s (continue with --session s)\n");
