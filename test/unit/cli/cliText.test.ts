@@ -1,6 +1,7 @@
 // What the CLI prints for a person, run in-process against a store in a temp dir.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Command } from "commander";
+import { connectableUrl } from "../../../src/cli/commands/serve.js";
 import { buildProgram, main } from "../../../src/cli/main.js";
 import type { Output } from "../../../src/cli/output.js";
 import { BridgeStore } from "../../../src/store/store.js";
@@ -104,5 +105,14 @@ describe("--token-file", () => {
       expect(r.exitCode).toBe(2);
       expect(r.stderr).toContain(expected);
     }
+  });
+});
+
+describe("serve's hints", () => {
+  it("name loopback for a wildcard bind, and leave any other address as bound", () => {
+    expect(connectableUrl("ws://0.0.0.0:46517")).toBe("ws://127.0.0.1:46517");
+    expect(connectableUrl("ws://[::]:46517")).toBe("ws://[::1]:46517");
+    expect(connectableUrl("ws://192.168.1.5:7777")).toBe("ws://192.168.1.5:7777");
+    expect(connectableUrl("ws://127.0.0.1:7777")).toBe("ws://127.0.0.1:7777");
   });
 });
