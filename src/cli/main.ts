@@ -65,6 +65,11 @@ export async function buildProgram(
 
 /** Runs the CLI with `argv` (as in process.argv); resolves with the exit status. */
 export async function main(argv: string[], out: Output = terminal): Promise<number> {
+  // `help bogus` is `bogus` (commander would print the top-level help and exit 0).
+  const helpOf = argv[2] === "help" ? argv[3] : undefined;
+  if (helpOf !== undefined && !helpOf.startsWith("-") && !Object.hasOwn(COMMANDS, helpOf)) {
+    argv = [...argv.slice(0, 2), ...argv.slice(3)];
+  }
   // `codex-bridge run …` loads the run command only; anything else (help, an unknown command) all of them.
   const name = argv[2];
   const program = await buildProgram(

@@ -19,6 +19,8 @@ export interface RendererOptions {
   timeoutSeconds?: number;
   /** Print "? approval: …" lines. Default true; off when a prompt asks the same question. */
   showApprovalRequests?: boolean;
+  /** The gateway's URL when the session lives there: the closing hint then names `--remote URL` too. */
+  remote?: string;
 }
 
 const plain = styleFor({ isTTY: false });
@@ -29,6 +31,7 @@ export class HumanRenderer {
   readonly #status: StatusLine | undefined;
   readonly #timeoutSeconds: number | undefined;
   readonly #showApprovalRequests: boolean;
+  readonly #remote: string | undefined;
   /** agentMessage items whose text arrived as deltas (else it is printed when the item completes). */
   readonly #streamed = new Set<string>();
   /** `$ command` lines held back until the command runs (after its approval, if codex asks). */
@@ -42,6 +45,7 @@ export class HumanRenderer {
     this.#status = options.status;
     this.#timeoutSeconds = options.timeoutSeconds;
     this.#showApprovalRequests = options.showApprovalRequests ?? true;
+    this.#remote = options.remote;
   }
 
   event(e: SessionEvent): void {
@@ -106,8 +110,9 @@ export class HumanRenderer {
       const line = `turn ${r.status}${why}`;
       this.out.stderr(`${r.status === "interrupted" ? this.#style.yellow(line) : this.#style.red(line)}\n`);
     }
+    const remote = this.#remote === undefined ? "" : ` --remote ${this.#remote}`;
     this.out.stderr(
-      this.#style.dim(`session ${r.sessionId} (continue with --session ${r.sessionId})`) + "\n",
+      this.#style.dim(`session ${r.sessionId} (continue with --session ${r.sessionId}${remote})`) + "\n",
     );
   }
 

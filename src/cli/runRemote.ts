@@ -81,6 +81,7 @@ export async function runRemoteTurn(flags: RemoteRunFlags, out: Output): Promise
       style,
       status,
       showApprovalRequests: !(flags.approval === "ask" && interactive(flags)),
+      remote: flags.remote,
       ...(flags.timeoutSeconds ? { timeoutSeconds: flags.timeoutSeconds } : {}),
     });
     const approve = approver(flags, out, style.yellow, {

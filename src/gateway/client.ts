@@ -24,11 +24,15 @@ export interface GatewayTransport {
   close(code: number, reason: string): void;
 }
 
+const SHUTTING_DOWN = "the gateway is shutting down";
+
 export interface ClientHooks {
   /** The methods' view of the server (runtime, reaper, health). */
   context(client: GatewayClient): Omit<MethodContext, "subscribe" | "unsubscribe" | "boardSubscribe">;
   /** A subscription to a session started (+1) or ended (-1). */
   watch(sessionId: string, delta: 1 | -1): void;
+  /** True once the server is shutting down: subscriptions it ends then end with an error, not as a closed session. */
+  shuttingDown(): boolean;
   log(line: string): void;
 }
 
@@ -206,9 +210,12 @@ export class GatewayClient {
         // Ended by the runtime (session closed or reaped, a store failure): tell the client.
         if (!this.#subs.has(subscriptionId)) return;
         this.#forget(subscriptionId);
+        // A shutdown is not the session's end: the error lets a follower tell the two apart.
+        const shutdown = !reason && this.#hooks.shuttingDown();
         this.notify(GATEWAY_NOTIFICATIONS.subscriptionClosed, {
           subscriptionId,
-          reason: reason ? reason.message : "the session was closed",
+          reason: reason ? reason.message : shutdown ? SHUTTING_DOWN : "the session was closed",
+          ...(shutdown ? { error: { code: "CONNECTION_CLOSED", message: SHUTTING_DOWN } } : {}),
         });
       });
       onAnswered.push(() => {

@@ -65,6 +65,7 @@ export class GatewayServer {
           health: () => this.health(),
         }),
         watch: (sessionId, delta) => this.#touch(sessionId, delta),
+        shuttingDown: () => this.#closing,
         log: this.#log,
       },
       this.#limits,

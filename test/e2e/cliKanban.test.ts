@@ -71,7 +71,7 @@ describe("codex-bridge kanban", () => {
     await using dir = tempDir("codex-bridge-clikanban-");
     const a = await createJson(dir.path, ["deploy"]);
     const commented = await kanban(dir.path, ["comment", a.id, "use the staging cluster", "--author", "ops"]);
-    expect(commented.stdout).toBe(`commented on ${a.id} (1 comments)`);
+    expect(commented.stdout).toBe(`commented on ${a.id} (1 comment)`);
     const blocked = await kanban(dir.path, ["block", a.id, "waiting for credentials", "--json"]);
     expect(JSON.parse(blocked.stdout)).toMatchObject({
       status: "blocked",

@@ -183,6 +183,47 @@ describe("codex-bridge serve", () => {
     await again.exited;
   });
 
+  it("Ctrl-C says at once what it waits for; a second Ctrl-C stops without the grace, the turn interrupted", async () => {
+    await using f = await fixture();
+    const s = await serve(f.env, ["--shutdown-grace-ms", "60000"]);
+    const c = await connectGateway(s.url);
+    const { sessionId, turnId } = await stalledTurn(c, f.dir);
+    await c.until((m) => eventOf(m)?.event.type === "turn.started");
+    s.proc.kill("SIGINT");
+    await waitUntil(
+      () =>
+        s.stderr().includes("shutting down: waiting up to 60s for 1 running turn (Ctrl-C again to stop now)"),
+      "the shutdown notice",
+      10_000,
+    );
+    const second = Date.now();
+    s.proc.kill("SIGINT");
+    expect((await s.exited).code).toBe(0);
+    expect(Date.now() - second).toBeLessThan(30_000);
+    expect(s.stderr()).toContain("stopping now");
+    const again = await serve(f.env);
+    const d = await connectGateway(again.url);
+    expect((await d.call("turn.wait", { sessionId, turnId })).result).toMatchObject({
+      status: "interrupted",
+    });
+    await d.close();
+    await c.close().catch(() => undefined);
+    again.proc.kill("SIGTERM");
+    await again.exited;
+  });
+
+  it("--listen 0.0.0.0:0 prints a loopback URL to connect to and the console's URL; listening on names the bound address", async () => {
+    await using f = await fixture();
+    const s = await serve(f.env, ["--listen", "0.0.0.0:0"]);
+    expect(s.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+    const port = new URL(s.url).port;
+    await waitUntil(() => s.stderr().includes("console:"), "the console line", 10_000);
+    expect(s.stderr()).toContain(`listening on ws://0.0.0.0:${port}`);
+    expect(s.stderr()).toContain(`console: http://127.0.0.1:${port}/\n`);
+    s.proc.kill("SIGTERM");
+    expect((await s.exited).code).toBe(0);
+  });
+
   it("--stdio: gateway.ready first, answers on stdout only, -32700 keeps the connection, exits when stdin ends", async () => {
     await using f = await fixture();
     const proc = spawn(process.execPath, [bin, "serve", "--stdio"], {

@@ -2,14 +2,18 @@
 // the same script run locally and through the gateway prints the same
 // output (session ids aside) with the same exit status, and `attach`
 // replays the gateway's session as `run` printed it.
+import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { connect } from "../../src/runtime/clientNode.js";
 import { createMockCodexHome, reply, startMockResponses } from "../../src/testing/index.js";
 import { contractScript } from "../contract/runtime.js";
 import { runCli } from "../harness/cli.js";
-import { startGatewayProcess } from "../harness/gatewayProcess.js";
-import { tempDir, trackDir } from "../harness/tracking.js";
+import { cliEnv, startGatewayProcess } from "../harness/gatewayProcess.js";
+import { tempDir, trackDir, trackPid } from "../harness/tracking.js";
+
+const bin = fileURLToPath(new URL("../../bin/codex-bridge.js", import.meta.url));
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const normal = (text: string) => text.replace(UUID, "<id>");
@@ -61,7 +65,9 @@ describe("codex-bridge run --remote", () => {
       expect(local.stdout).toContain("out.txt is written");
       expect(local.stderr).toContain("$ echo made-by-codex");
       expect(remote.stdout).toBe(local.stdout);
-      expect(normal(remote.stderr)).toBe(normal(local.stderr));
+      // The closing hint of the remote run names the gateway: `--session ID --remote URL`.
+      expect(remote.stderr).toContain(` --remote ${gateway.url})`);
+      expect(normal(remote.stderr).replace(` --remote ${gateway.url})`, ")")).toBe(normal(local.stderr));
       // The gateway's codex did the work, in the directory given.
       expect(remoteMock.requests).toHaveLength(2);
 
@@ -148,6 +154,56 @@ describe("codex-bridge run --remote", () => {
         finalText: "slowly streamed answer",
       });
       expect((await runtime.readSession(session.id)).lastSeq).toBe(seqs.at(-1));
+    } finally {
+      await runtime.close();
+      await gateway.stop();
+      await mock.close();
+      await home.remove();
+    }
+  });
+
+  it("attach --after past the end says where the journal ends; --follow exits 1 when the gateway shuts down", async () => {
+    const mock = await startMockResponses(contractScript);
+    const home = await createMockCodexHome({ providerUrl: mock.url });
+    trackDir(home.path);
+    await using state = tempDir("codex-bridge-attach-end-");
+    const gateway = await startGatewayProcess({
+      codexHome: home.path,
+      bridgeHome: `${state.path}/home`,
+      dir: state.path,
+    });
+    const runtime = await connect(gateway.url, { tokenFile: gateway.tokenFile });
+    try {
+      const session = await runtime.startSession({ cwd: state.path });
+      const first = await runtime.startTurn({ sessionId: session.id, input: "hello" });
+      await runtime.waitTurn(session.id, first.turnId);
+      const end = (await runtime.readSession(session.id)).lastSeq;
+      const remote = ["--remote", gateway.url, "--token-file", gateway.tokenFile];
+      const past = await runCli(["attach", session.id, ...remote, "--after", "9999"], { env: {} });
+      expect(past.exitCode, past.stderr).toBe(0);
+      expect(past.stderr).toContain(
+        `--after 9999 is past the end: the journal of ${session.id} ends at seq ${end}`,
+      );
+      const within = await runCli(["attach", session.id, ...remote, "--after", String(end)], { env: {} });
+      expect(within.stderr).not.toContain("past the end");
+
+      const follow = spawn(process.execPath, [bin, "attach", session.id, ...remote, "--follow"], {
+        env: cliEnv({}),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      trackPid(follow.pid ?? 0);
+      let stderr = "";
+      follow.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => follow.on("exit", (code) => resolve(code)));
+      const deadline = Date.now() + 30_000;
+      while (!stderr.includes("continues from here") && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(stderr).toContain("continues from here");
+      await runtime.close();
+      await gateway.stop();
+      expect(await exited, stderr).toBe(1);
+      expect(stderr).toContain("the gateway is shutting down");
     } finally {
       await runtime.close();
       await gateway.stop();

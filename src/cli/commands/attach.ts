@@ -87,7 +87,12 @@ async function attach(ref: string, flags: Flags & { remote: string }, out: Outpu
     });
     const sessionId = await findRemoteSession(runtime, ref);
     const snapshot = await runtime.readSession(sessionId);
-    const renderer = new HumanRenderer(out, { style });
+    if ((flags.after ?? 0) > snapshot.lastSeq) {
+      out.stderr(
+        `codex-bridge attach: --after ${flags.after ?? 0} is past the end: the journal of ${sessionId} ends at seq ${snapshot.lastSeq}\n`,
+      );
+    }
+    const renderer = new HumanRenderer(out, { style, remote: flags.remote });
     // Caught up = the journal as it was at attach is printed; a turn running then (or started since) is followed to its end.
     let open = snapshot.status === "running";
     let last = flags.after ?? 0;

@@ -22,7 +22,7 @@ export function registerBoardView(kanban: Command, out: Output): void {
         "columns to fit (default: the terminal's, else $COLUMNS, else 120)",
         positiveInteger,
       )
-      .option("--per-column <n>", "tasks shown per column (default: 20)", positiveInteger, 20),
+      .option("--per-column <n>", "tasks shown per column", positiveInteger, 20),
   ).action(async (flags: { board?: string; width?: number; perColumn: number }) => {
     await withBoard(flags.board, async (board) => {
       out.stdout(boardView(await board.list(), flags.width ?? terminalWidth(), flags.perColumn));

@@ -69,10 +69,36 @@ function clean(text: string): string {
 
 const time = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
 
-/** `id  status  priority  title` for `kanban list` and `kanban create`. */
-export function taskLine(t: Task): string {
-  const prio = t.priority === 0 ? "" : ` p${t.priority}`;
-  return clean(`${t.id}  ${t.status.padEnd(9)}${prio}  ${t.title.split("\n")[0] ?? ""}`);
+/** `1 comment`, `2 comments`. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/** The longest task status, "cancelled". */
+const STATUS_WIDTH = Math.max(...TASK_STATUSES.map((s) => s.length));
+
+/** A task's priority cell: `p3`, blank for the default 0. */
+const priorityCell = (t: Task) => (t.priority === 0 ? "" : `p${t.priority}`);
+
+/** The priority column's width for these tasks: the widest cell, at least 2 (`p1`). */
+export function priorityWidth(tasks: readonly Task[]): number {
+  return Math.max(2, ...tasks.map((t) => priorityCell(t).length));
+}
+
+/**
+ * `id  status  priority  title` for `kanban list` and `kanban create`, the
+ * columns aligned: status padded to the longest status, the priority column
+ * `width` wide even when blank.
+ */
+export function taskLine(t: Task, width = priorityWidth([t])): string {
+  const status = t.status.padEnd(STATUS_WIDTH);
+  return clean(`${t.id}  ${status}  ${priorityCell(t).padEnd(width)}  ${t.title.split("\n")[0] ?? ""}`);
+}
+
+/** `kanban list`: one aligned line per task. */
+export function taskLines(tasks: readonly Task[]): string {
+  const width = priorityWidth(tasks);
+  return tasks.map((t) => `${taskLine(t, width)}\n`).join("");
 }
 
 /** The whole task, for `kanban show`. */

@@ -4,7 +4,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { TASK_STATUSES, type Task, type TaskStatus } from "../../store/board/types.js";
 import type { Output } from "../output.js";
 import { existingDirectory, positiveInteger } from "../usage.js";
-import { taskDetails, taskLine } from "./kanbanRender.js";
+import { plural, taskDetails, taskLine, taskLines } from "./kanbanRender.js";
 import { boardOption, withBoard } from "./kanbanShared.js";
 
 interface Common {
@@ -79,7 +79,7 @@ export function registerTaskCommands(kanban: Command, out: Output): void {
       });
       if (flags.json) out.stdout(`${JSON.stringify(tasks, null, 2)}\n`);
       else if (tasks.length === 0) out.stdout("no tasks: add one with `codex-bridge kanban create TITLE`\n");
-      else for (const t of tasks) out.stdout(`${taskLine(t)}\n`);
+      else out.stdout(taskLines(tasks));
     });
   });
 
@@ -108,7 +108,7 @@ export function registerTaskCommands(kanban: Command, out: Output): void {
     .action(async (id: string, text: string, flags: Common) => {
       await withBoard(flags.board, async (board) => {
         const task = await board.comment(await board.resolveId(id), flags.author, text);
-        print(out, task, flags.json, `commented on ${task.id} (${task.comments.length} comments)`);
+        print(out, task, flags.json, `commented on ${task.id} (${plural(task.comments.length, "comment")})`);
       });
     });
 

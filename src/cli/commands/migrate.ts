@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { isBridgeError } from "../../errors.js";
 import { migrate, type MigrateOptions, type MigrateResult } from "../../migration/apply.js";
 import { listManaged, type ManagedList } from "../../migration/list.js";
@@ -20,11 +20,13 @@ export function registerMigrate(program: Command, out: Output): void {
   const migrateCommand = program
     .command("migrate")
     .description("write MCP servers, installed plugins and the bridge's tool server into codex's config.toml")
-    .option(
-      "--from <source>",
-      `where servers come from: KIND or KIND:PATH, repeatable (KIND: ${SOURCE_KINDS.join(", ")}; default bridge)`,
-      (value: string, previous: string[]) => [...previous, value],
-      [] as string[],
+    .addOption(
+      new Option(
+        "--from <source>",
+        `where servers come from: KIND or KIND:PATH, repeatable (KIND: ${SOURCE_KINDS.join(", ")})`,
+      )
+        .argParser((value: string, previous: string[]) => [...previous, value])
+        .default([], "bridge"),
     )
     .option("--dry-run", "print a unified diff of what would change and write nothing")
     .option("--codex-home <dir>", "CODEX_HOME whose config.toml is edited (default: $CODEX_HOME or ~/.codex)")

@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { type CodexBinary, resolveCodexBinary } from "../../codex/binary.js";
 import { migrate, type MigrateResult } from "../../migration/apply.js";
 import { bridgeConfigPath, bridgeHome } from "../../paths.js";
@@ -28,11 +28,10 @@ export function registerRuntime(program: Command, out: Output): void {
       "--codex-home <dir>",
       "CODEX_HOME to migrate into when enabling (default: $CODEX_HOME or ~/.codex)",
     )
-    .option(
-      "--from <source>",
-      "sources to migrate when enabling (as for `migrate`), repeatable",
-      (v: string, p: string[]) => [...p, v],
-      [] as string[],
+    .addOption(
+      new Option("--from <source>", "sources to migrate when enabling (as for `migrate`), repeatable")
+        .argParser((v: string, p: string[]) => [...p, v])
+        .default([], "bridge"),
     )
     .option("--no-plugins", "do not ask codex for installed plugins when migrating")
     .addHelpText(

@@ -42,7 +42,7 @@ Browsers must come from the gateway's own origin or an --allow-origin.
 A client that disconnects leaves its sessions running; a session nobody
 subscribes to is closed after --grace-ms. SIGTERM/SIGINT stop accepting,
 let running turns end for --shutdown-grace-ms, interrupt the rest and close
-the store. Exit status: 0 stopped, 1 failed to start, 2 usage error.`;
+the store; a second signal interrupts them at once. Exit status: 0 stopped, 1 failed to start, 2 usage error.`;
 
 export function registerServe(program: Command, out: Output): void {
   program
@@ -102,7 +102,11 @@ function readToken(file: string): string {
   try {
     token = readFileSync(file, "utf8").trim();
   } catch (err) {
-    throw new UsageError(`--token-file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    // Worded as run and attach word it.
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (code ?? String(err));
+    throw new UsageError(`--token-file ${file}: ${why}`);
   }
   if (token.length < 16 || /\s/.test(token)) {
     throw new UsageError(`--token-file ${file}: the token must be one word of at least 16 characters`);
@@ -136,17 +140,38 @@ async function serve(flags: Flags, out: Output): Promise<number> {
   });
   let stopped: Promise<void> | undefined;
   let listener: Awaited<ReturnType<typeof listenWebSocket>> | undefined;
+  const graceMs = flags.shutdownGraceMs ?? 10_000;
   const stop = () =>
     (stopped ??= (async () => {
       listener?.stopAccepting();
-      await gateway.close(flags.shutdownGraceMs ?? 10_000);
+      await gateway.close(graceMs);
       await listener?.close();
       await bridge.close();
       store.close();
     })());
-  const onSignal = () => void stop().finally(() => process.exit(0));
-  process.once("SIGTERM", onSignal);
-  process.once("SIGINT", onSignal);
+  let signals = 0;
+  const onSignal = () => {
+    signals++;
+    if (signals === 1) {
+      void announceShutdown(runtime, graceMs, log);
+      void stop().finally(() => process.exit(0));
+      return;
+    }
+    // A second signal skips the grace: the runtime interrupts what still runs (journalled as interrupted) at once.
+    if (signals === 2) {
+      log("stopping now: interrupting the running turns");
+      void runtime
+        .close()
+        .then(() => bridge.close())
+        .catch(() => undefined)
+        .finally(() => {
+          store.close();
+          process.exit(0);
+        });
+    }
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
   try {
     if (!address) {
       await serveStdio(gateway, process.stdin, process.stdout);
@@ -164,10 +189,32 @@ async function serve(flags: Flags, out: Output): Promise<number> {
     await stop();
     throw err;
   }
-  out.stdout(`${listener.url}\n`);
+  // The hints name an address a client here can connect to; "listening on" names the one bound.
+  const url = connectableUrl(listener.url);
+  out.stdout(`${url}\n`);
   log(`listening on ${listener.url}${token ? " (token required)" : ""}`);
+  if (consoleDir(flags.console)) log(`console: ${url.replace(/^ws/, "http")}/`);
   await new Promise<never>(() => undefined);
   return 0;
+}
+
+/** `url` with a wildcard host (0.0.0.0, ::) replaced by loopback, which a client on this machine can connect to. */
+export function connectableUrl(url: string): string {
+  return url.replace(
+    /^(wss?:\/\/)(0\.0\.0\.0|\[::\])(?=:)/,
+    (_, scheme: string, host: string) => `${scheme}${host === "0.0.0.0" ? "127.0.0.1" : "[::1]"}`,
+  );
+}
+
+/** Says at once what a shutdown waits for, and that a second signal cuts the wait short. */
+async function announceShutdown(runtime: LocalRuntime, graceMs: number, log: (line: string) => void) {
+  const running = await runtime.listSessions().then(
+    (sessions) => sessions.filter((s) => s.status === "running").length,
+    () => 0,
+  );
+  if (running === 0) return log("shutting down");
+  const turns = running === 1 ? "1 running turn" : `${running} running turns`;
+  log(`shutting down: waiting up to ${graceMs / 1000}s for ${turns} (Ctrl-C again to stop now)`);
 }
 
 /** The web console to serve: `--console DIR`, else the bundle built next to this CLI (dist/console), when present. */

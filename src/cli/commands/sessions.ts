@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { TranscriptMessage } from "../../codex/transcript.js";
 import { BridgeError } from "../../errors.js";
+import type { TurnRecord } from "../../store/records.js";
 import type { BridgeStore } from "../../store/store.js";
 import { type Output, setExitCode } from "../output.js";
 import { openStore } from "../storeAccess.js";
@@ -18,7 +19,7 @@ export function registerSessions(program: Command, out: Output): void {
     .command("list")
     .description("list stored sessions, most recent first")
     .option("--json", "print a JSON array")
-    .option("--limit <n>", "how many, a whole number >= 1 (default: 50)", positiveInteger, 50)
+    .option("--limit <n>", "how many, a whole number >= 1", positiveInteger, 50)
     .action((flags: { json?: boolean; limit: number }) => {
       using store = openStore();
       const list = store.listSessions(flags.limit);
@@ -54,8 +55,10 @@ export function registerSessions(program: Command, out: Output): void {
         return;
       }
       out.stdout(
-        `session ${session.id}\nthread  ${session.threadId ?? "-"}\ncwd     ${session.cwd}\nstatus  ${session.status}\n\n`,
+        `session ${session.id}\nthread  ${session.threadId ?? "-"}\ncwd     ${session.cwd}\nstatus  ${session.status}\n`,
       );
+      if (turns.length > 0) out.stdout(`turns\n${turns.map(formatTurn).join("")}`);
+      out.stdout("\n");
       for (const m of messages) out.stdout(`${formatMessage(m)}\n`);
     });
   sessions
@@ -100,6 +103,20 @@ function resolve(store: BridgeStore, ref: string, command: string, out: Output):
     setExitCode(1);
     return undefined;
   }
+}
+
+/** The longest turn status, "interrupted". */
+const TURN_STATUS_WIDTH = 11;
+
+/** `  2  failed       RATE_LIMITED: message  (input)`: a turn's status, with its error when it has one. */
+function formatTurn(t: TurnRecord): string {
+  const error = t.error as { code?: unknown; message?: unknown } | null | undefined;
+  const code = typeof error?.code === "string" ? error.code : undefined;
+  const message = typeof error?.message === "string" ? error.message.split("\n")[0] : undefined;
+  const why = code !== undefined || message !== undefined ? [code, message].filter(Boolean).join(": ") : "";
+  const input = (t.inputText.split("\n")[0] ?? "").slice(0, 60);
+  const detail = why ? `${why}  (${input})` : input;
+  return `  ${String(t.idx).padStart(2)}  ${t.status.padEnd(TURN_STATUS_WIDTH)}  ${detail}\n`;
 }
 
 function formatMessage(m: TranscriptMessage): string {

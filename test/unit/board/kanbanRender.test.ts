@@ -7,8 +7,10 @@ import {
   boardView,
   displayWidth,
   fit,
+  plural,
   taskDetails,
   taskLine,
+  taskLines,
 } from "../../../src/cli/commands/kanbanRender.js";
 import type { Task } from "../../../src/store/board/types.js";
 
@@ -32,6 +34,27 @@ const task = (over: Partial<Task>): Task => ({
 });
 
 describe("kanban rendering", () => {
+  it("kanban list aligns its columns: status padded to the longest, the priority column kept when blank", () => {
+    const lines = taskLines([
+      task({ id: "a", status: "ready", title: "First task" }),
+      task({ id: "b", status: "todo", priority: 3, title: "Second" }),
+      task({ id: "c", status: "cancelled", priority: 3, title: "Third" }),
+    ]).split("\n");
+    expect(lines.slice(0, 3)).toEqual([
+      "a  ready          First task",
+      "b  todo       p3  Second",
+      "c  cancelled  p3  Third",
+    ]);
+    const wide = taskLines([task({ id: "a", priority: 12, title: "x" }), task({ id: "b", title: "y" })]);
+    expect(wide).toBe("a  ready      p12  x\nb  ready           y\n");
+  });
+
+  it("counts comments in words: 1 comment, 2 comments", () => {
+    expect(plural(1, "comment")).toBe("1 comment");
+    expect(plural(0, "comment")).toBe("0 comments");
+    expect(plural(2, "comment")).toBe("2 comments");
+  });
+
   it("fits text to a width in cells, wide characters counting two", () => {
     expect(displayWidth("漢字ab")).toBe(6);
     expect(fit("abcdef", 4)).toBe("abc…");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SessionEvent } from "../../../src/codex/events.js";
+import type { SessionEvent, TurnResult } from "../../../src/codex/events.js";
 import { type Output } from "../../../src/cli/output.js";
 import { describeTurnError, HumanRenderer } from "../../../src/cli/render.js";
 
@@ -83,5 +83,22 @@ describe("HumanRenderer", () => {
       error,
     });
     expect(c.stderr()).not.toContain("turnTimeoutMs");
+  });
+
+  it("the closing hint names --remote URL (never a token) when the session lives on a gateway", () => {
+    const result: TurnResult = {
+      ...base,
+      status: "completed",
+      finalText: "",
+      messages: [],
+      items: [],
+      usage: null,
+    };
+    const local = capture();
+    new HumanRenderer(local.out).result(result);
+    expect(local.stderr()).toBe("session s (continue with --session s)\n");
+    const remote = capture();
+    new HumanRenderer(remote.out, { remote: "ws://127.0.0.1:7777" }).result(result);
+    expect(remote.stderr()).toBe("session s (continue with --session s --remote ws://127.0.0.1:7777)\n");
   });
 });
