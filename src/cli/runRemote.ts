@@ -166,8 +166,13 @@ async function openSession(runtime: RemoteRuntime, flags: RemoteRunFlags): Promi
 async function findSession(runtime: RemoteRuntime, flags: RemoteRunFlags): Promise<string> {
   if (flags.last) {
     const sessions = await runtime.listSessions({ limit: 1000 });
-    const latest = [...sessions].sort((a, b) => b.lastActiveAt - a.lastActiveAt)[0];
-    if (!latest) throw new UsageError("--last: the gateway has no session yet: start one without --last");
+    const own = sessions.filter((s) => s.taskId === null);
+    const latest = own.sort((a, b) => b.lastActiveAt - a.lastActiveAt)[0];
+    if (!latest) {
+      throw new UsageError(
+        "--last: the gateway has no session yet (kanban workers' do not count): start one without --last",
+      );
+    }
     return latest.id;
   }
   try {

@@ -17,6 +17,8 @@ const SQL = {
   getSession: `SELECT * FROM sessions WHERE id = ?`,
   getSessionByThread: `SELECT * FROM sessions WHERE thread_id = ? ORDER BY created_at LIMIT 1`,
   listSessions: `SELECT * FROM sessions ORDER BY updated_at DESC, created_at DESC LIMIT ?`,
+  latestOwnSession: `SELECT * FROM sessions WHERE json_extract(options_json, '$.taskId') IS NULL
+       ORDER BY updated_at DESC, created_at DESC LIMIT 1`,
   insertTurn: `INSERT INTO turns (session_id, idx, turn_id, status, input_text, started_at, owner_json)
        VALUES (@sessionId, (SELECT COALESCE(MAX(idx), 0) + 1 FROM turns WHERE session_id = @sessionId), NULL,
                'running', @inputText, @now, @owner)

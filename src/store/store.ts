@@ -397,9 +397,18 @@ export class BridgeStore {
     return resolveSessionRef(this, ref);
   }
 
-  /** The most recently updated session, or undefined when there is none. */
-  latestSession(): SessionRecord | undefined {
-    return this.listSessions(1)[0];
+  /**
+   * The most recently updated session, or undefined when there is none.
+   * `{ ownOnly: true }` passes over kanban workers' sessions (those with a
+   * `taskId`), which a dispatcher may have updated since the user's last run.
+   */
+  latestSession({ ownOnly = false }: { ownOnly?: boolean } = {}): SessionRecord | undefined {
+    if (!ownOnly) return this.listSessions(1)[0];
+    const row = this.#read(
+      "finding the latest session",
+      () => this.#stmts.latestOwnSession.get() as Row | undefined,
+    );
+    return row === undefined ? undefined : toSession(row);
   }
 
   /** Deletes a session with its turns, transcript and journal (the approvals audit is kept). False when absent. */

@@ -71,4 +71,24 @@ describe("BridgeStore sessions by reference", () => {
     expect(store.readEvents("keep")).toHaveLength(1);
     expect(store.latestSession()?.id).toBe("keep");
   });
+
+  it("latestSession({ ownOnly }) passes over kanban workers' sessions, however recent", () => {
+    using store = BridgeStore.open(join(dir, "latest.db"));
+    expect(store.latestSession({ ownOnly: true })).toBeUndefined();
+    session(store, "mine", null, 1000);
+    store.createSession(
+      {
+        id: "worker",
+        threadId: null,
+        cwd: "/w",
+        model: null,
+        title: null,
+        status: "idle",
+        options: { taskId: "1a2b3c4d5e6f" },
+      },
+      2000,
+    );
+    expect(store.latestSession()?.id).toBe("worker");
+    expect(store.latestSession({ ownOnly: true })?.id).toBe("mine");
+  });
 });

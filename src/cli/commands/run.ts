@@ -36,7 +36,7 @@ export function registerRun(program: Command, out: Output): void {
       "--session <id>",
       "continue a stored session: its id (or a unique prefix) or codex thread id, printed after every run",
     )
-    .option("--last", "continue the most recent session")
+    .option("--last", "continue the most recent session (not a kanban worker's)")
     .addOption(
       new Option("--approval <mode>", "how codex-bridge answers the approval requests codex sends")
         .choices(["ask", "accept", "decline"])
@@ -206,8 +206,11 @@ function validateRemote(prompt: string | undefined, flags: Flags, approvalExplic
 function resolveSession(flags: Flags): string {
   using store = openStore();
   if (flags.last) {
-    const latest = store.latestSession();
-    if (!latest) throw new UsageError("--last: there is no session yet: start one without --last");
+    const latest = store.latestSession({ ownOnly: true });
+    if (!latest)
+      throw new UsageError(
+        "--last: there is no session yet (kanban workers' do not count): start one without --last",
+      );
     return latest.id;
   }
   try {

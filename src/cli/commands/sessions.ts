@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { TranscriptMessage } from "../../codex/transcript.js";
 import { BridgeError } from "../../errors.js";
-import type { TurnRecord } from "../../store/records.js";
+import type { SessionRecord, TurnRecord } from "../../store/records.js";
 import type { BridgeStore } from "../../store/store.js";
 import { type Output, setExitCode } from "../output.js";
 import { openStore } from "../storeAccess.js";
@@ -31,12 +31,7 @@ export function registerSessions(program: Command, out: Output): void {
         out.stdout("no sessions yet: start one with `codex-bridge run`\n");
         return;
       }
-      for (const s of list) {
-        const when = new Date(s.updatedAt).toISOString().replace("T", " ").slice(0, 19);
-        out.stdout(
-          `${s.id}  ${when}  ${s.status.padEnd(7)}  ${(s.title ?? "").split("\n")[0]?.slice(0, 60) ?? ""}\n`,
-        );
-      }
+      for (const s of list) out.stdout(sessionLine(s));
     });
   sessions
     .command("show")
@@ -57,6 +52,8 @@ export function registerSessions(program: Command, out: Output): void {
       out.stdout(
         `session ${session.id}\nthread  ${session.threadId ?? "-"}\ncwd     ${session.cwd}\nstatus  ${session.status}\n`,
       );
+      const task = taskOf(session);
+      if (task !== undefined) out.stdout(`task    ${task} (a kanban worker's session)\n`);
       if (turns.length > 0) out.stdout(`turns\n${turns.map(formatTurn).join("")}`);
       out.stdout("\n");
       for (const m of messages) out.stdout(`${formatMessage(m)}\n`);
@@ -103,6 +100,19 @@ function resolve(store: BridgeStore, ref: string, command: string, out: Output):
     setExitCode(1);
     return undefined;
   }
+}
+
+/** The kanban task a worker session works on, from its stored options. */
+function taskOf(s: SessionRecord): string | undefined {
+  return typeof s.options.taskId === "string" ? s.options.taskId : undefined;
+}
+
+/** `ID  2026-11-23 12:00:00  idle     [kanban task 1a2b3c] title`: one line of `sessions list`. */
+export function sessionLine(s: SessionRecord): string {
+  const when = new Date(s.updatedAt).toISOString().replace("T", " ").slice(0, 19);
+  const task = taskOf(s);
+  const title = (s.title ?? "").split("\n")[0]?.slice(0, 60) ?? "";
+  return `${s.id}  ${when}  ${s.status.padEnd(7)}  ${task === undefined ? "" : `[kanban task ${task}] `}${title}\n`;
 }
 
 /** The longest turn status, "interrupted". */

@@ -64,6 +64,36 @@ describe("sessions show (text)", () => {
   });
 });
 
+describe("kanban workers' sessions", () => {
+  it("are marked in sessions list and show, and run --last passes over them", async () => {
+    {
+      using store = BridgeStore.open(`${home.path}/bridge.db`);
+      const base = { threadId: null, cwd: "/", model: null, status: "idle" as const };
+      store.createSession(
+        { ...base, id: "worker-1", title: "Work on task", options: { taskId: "1a2b3c4d5e6f" } },
+        2000,
+      );
+    }
+    const onlyWorker = await cli("run", "hi", "--last");
+    expect(onlyWorker.exitCode).toBe(2);
+    expect(onlyWorker.stderr).toContain("--last: there is no session yet (kanban workers' do not count)");
+    {
+      using store = BridgeStore.open(`${home.path}/bridge.db`);
+      store.createSession(
+        { threadId: null, cwd: "/", model: null, status: "idle", id: "mine-1", title: "my own", options: {} },
+        1000,
+      );
+    }
+    const list = await cli("sessions", "list");
+    expect(list.exitCode, list.stderr).toBe(0);
+    const lines = list.stdout.split("\n").filter(Boolean);
+    expect(lines[0]).toMatch(/^worker-1 .* \[kanban task 1a2b3c4d5e6f\] Work on task$/);
+    expect(lines[1]).toMatch(/^mine-1 .* idle {5}my own$/);
+    const show = await cli("sessions", "show", "worker-1");
+    expect(show.stdout).toContain("task    1a2b3c4d5e6f (a kanban worker's session)\n");
+  });
+});
+
 describe("help", () => {
   it("`help bogus` is `bogus`: unknown command, exit 2", async () => {
     const direct = await cli("bogus");
