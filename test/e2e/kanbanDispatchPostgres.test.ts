@@ -125,11 +125,14 @@ describe("several dispatchers on one PostgreSQL board", () => {
         expect(task.attempts.filter((a) => a.outcome === "done")).toHaveLength(1);
       }
       for (const task of held) {
+        // The victim's attempt was lost and a survivor's was done. On a loaded machine a survivor can
+        // also miss a renewal of its 2 s lease, and lose an attempt the same way: every attempt but
+        // the last is lost, the victim's among them, and the last is a survivor's, done.
         const after = tasks.find((t) => t.id === task.id);
-        expect(after?.attempts.map((a) => [a.holder === holders[victim], a.outcome])).toEqual([
-          [true, "lost"],
-          [false, "done"],
-        ]);
+        const attempts = after?.attempts.map((a) => [a.holder === holders[victim], a.outcome]) ?? [];
+        expect(attempts.at(-1)).toEqual([false, "done"]);
+        expect(attempts.slice(0, -1)).toContainEqual([true, "lost"]);
+        for (const [, outcome] of attempts.slice(0, -1)) expect(outcome).toBe("lost");
       }
       // Work was shared: both survivors ran tasks.
       const doneBy = new Set(tasks.map((t) => t.attempts.find((a) => a.outcome === "done")?.holder));
