@@ -172,6 +172,34 @@ describe("codex-bridge kanban", () => {
     expect(existsSync(join(dir.path, "board.db"))).toBe(false);
   });
 
+  it("refuses a named SQLite board that does not exist for every command but create and dispatch, creating nothing", async () => {
+    await using dir = tempDir("codex-bridge-clikanban-");
+    const missing = join(dir.path, "typo", "bord.db");
+    for (const args of [
+      ["list"],
+      ["show", "abc"],
+      ["board"],
+      ["comment", "abc", "hi"],
+      ["block", "abc", "why"],
+      ["unblock", "abc"],
+      ["cancel", "abc"],
+    ]) {
+      const r = await kanban(dir.path, [...args, "--board", missing]);
+      expect(r.exitCode, `${args[0]}: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toContain(`no board at ${missing}`);
+    }
+    const viaEnv = await kanban(dir.path, ["list"], { CODEX_BRIDGE_BOARD: `sqlite:${missing}` });
+    expect(viaEnv.exitCode, viaEnv.stderr).toBe(1);
+    expect(viaEnv.stderr).toContain(`no board at ${missing}`);
+    expect(existsSync(join(dir.path, "typo"))).toBe(false);
+    // create makes the named board; then the others open it.
+    const made = join(dir.path, "made.db");
+    expect((await kanban(dir.path, ["create", "first", "--board", made])).exitCode).toBe(0);
+    const listed = await kanban(dir.path, ["list", "--board", made]);
+    expect(listed.exitCode, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain("first");
+  });
+
   it("documents every subcommand and the --board option in --help", async () => {
     await using dir = tempDir("codex-bridge-clikanban-");
     const top = await kanban(dir.path, ["--help"]);

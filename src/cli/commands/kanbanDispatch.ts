@@ -88,53 +88,57 @@ async function dispatch(flags: Flags, out: Output): Promise<number> {
   const cwd = flags.cwd === undefined ? process.cwd() : existingDirectory("--cwd", flags.cwd);
   if (flags.codexHome !== undefined) existingDirectory("--codex-home", flags.codexHome);
   const location = flags.board ?? process.env.CODEX_BRIDGE_BOARD;
-  return withBoard(location, async (board) => {
-    const store = openStore();
-    const bridge = new CodexBridge({
-      store,
-      cwd,
-      ...(flags.codexHome ? { codexHome: flags.codexHome } : {}),
-      toolServer: {
-        endpoint: httpToolEndpoint({ log: (line) => out.stderr(`codex-bridge: tools: ${line}\n`) }),
-      },
-    });
-    const print = (event: DispatcherEvent) =>
-      flags.json ? out.stdout(`${JSON.stringify(event)}\n`) : out.stderr(describe(event));
-    const stop = () => void dispatcher?.stop();
-    let dispatcher: Dispatcher | undefined;
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-    try {
-      dispatcher = new Dispatcher({
-        board,
-        bridge,
-        boardLocation: location ?? null,
-        maxWorkers: flags.maxWorkers,
-        leaseMs: flags.leaseMs,
-        maxAttempts: flags.maxAttempts,
-        once: flags.once === true,
-        graceMs: flags.grace * 1000,
-        pollMs: flags.pollMs,
+  return withBoard(
+    location,
+    async (board) => {
+      const store = openStore();
+      const bridge = new CodexBridge({
+        store,
         cwd,
-        ...(flags.model ? { model: flags.model } : {}),
-        approvalPolicy: flags.approvalPolicy,
-        sandbox: flags.sandbox,
-        ...(flags.turnTimeout ? { watchdog: { turnTimeoutMs: flags.turnTimeout * 1000 } } : {}),
-        onEvent: print,
+        ...(flags.codexHome ? { codexHome: flags.codexHome } : {}),
+        toolServer: {
+          endpoint: httpToolEndpoint({ log: (line) => out.stderr(`codex-bridge: tools: ${line}\n`) }),
+        },
       });
-      if (!flags.json)
-        out.stderr(`codex-bridge: dispatching from ${board.location} as ${dispatcher.holder}\n`);
-      const summary = await dispatcher.run();
-      if (!flags.json)
-        out.stderr(`codex-bridge: dispatcher stopped after ${summary.attempts.length} attempt(s)\n`);
-      return 0;
-    } finally {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      await bridge.close();
-      store.close();
-    }
-  });
+      const print = (event: DispatcherEvent) =>
+        flags.json ? out.stdout(`${JSON.stringify(event)}\n`) : out.stderr(describe(event));
+      const stop = () => void dispatcher?.stop();
+      let dispatcher: Dispatcher | undefined;
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+      try {
+        dispatcher = new Dispatcher({
+          board,
+          bridge,
+          boardLocation: location ?? null,
+          maxWorkers: flags.maxWorkers,
+          leaseMs: flags.leaseMs,
+          maxAttempts: flags.maxAttempts,
+          once: flags.once === true,
+          graceMs: flags.grace * 1000,
+          pollMs: flags.pollMs,
+          cwd,
+          ...(flags.model ? { model: flags.model } : {}),
+          approvalPolicy: flags.approvalPolicy,
+          sandbox: flags.sandbox,
+          ...(flags.turnTimeout ? { watchdog: { turnTimeoutMs: flags.turnTimeout * 1000 } } : {}),
+          onEvent: print,
+        });
+        if (!flags.json)
+          out.stderr(`codex-bridge: dispatching from ${board.location} as ${dispatcher.holder}\n`);
+        const summary = await dispatcher.run();
+        if (!flags.json)
+          out.stderr(`codex-bridge: dispatcher stopped after ${summary.attempts.length} attempt(s)\n`);
+        return 0;
+      } finally {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        await bridge.close();
+        store.close();
+      }
+    },
+    { existing: false },
+  );
 }
 
 function describe(event: DispatcherEvent): string {

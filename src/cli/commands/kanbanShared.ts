@@ -17,10 +17,17 @@ export function boardOption(command: Command): Command {
 /**
  * Opens the board, runs `fn`, closes the board. A refusal for bad input
  * (INVALID_OPTION: an empty title, a bad board URL) is a usage error (exit 2).
+ * `existing`: a named SQLite board must already exist ("no board at PATH",
+ * exit 1) — for the commands that only read or change tasks, so a mistyped
+ * path does not leave an empty board behind. The default board is created.
  */
-export async function withBoard<T>(url: string | undefined, fn: (board: Board) => Promise<T>): Promise<T> {
+export async function withBoard<T>(
+  url: string | undefined,
+  fn: (board: Board) => Promise<T>,
+  { existing = true }: { existing?: boolean } = {},
+): Promise<T> {
   try {
-    const board = await openBoard(url);
+    const board = await openBoard(url, existing ? { mustExist: true } : {});
     try {
       return await fn(board);
     } finally {

@@ -48,19 +48,23 @@ export function registerTaskCommands(kanban: Command, out: Output): void {
         flags: Common & { body?: string; dependsOn?: string[]; priority?: number; cwd?: string },
       ) => {
         const cwd = flags.cwd === undefined ? undefined : existingDirectory("--cwd", flags.cwd);
-        await withBoard(flags.board, async (board) => {
-          const dependsOn: string[] = [];
-          for (const ref of flags.dependsOn ?? []) dependsOn.push(await board.resolveId(ref));
-          const task = await board.create({
-            title,
-            ...(flags.body === undefined ? {} : { body: flags.body }),
-            dependsOn,
-            ...(flags.priority === undefined ? {} : { priority: flags.priority }),
-            ...(cwd === undefined ? {} : { cwd }),
-            author: flags.author,
-          });
-          print(out, task, flags.json);
-        });
+        await withBoard(
+          flags.board,
+          async (board) => {
+            const dependsOn: string[] = [];
+            for (const ref of flags.dependsOn ?? []) dependsOn.push(await board.resolveId(ref));
+            const task = await board.create({
+              title,
+              ...(flags.body === undefined ? {} : { body: flags.body }),
+              dependsOn,
+              ...(flags.priority === undefined ? {} : { priority: flags.priority }),
+              ...(cwd === undefined ? {} : { cwd }),
+              author: flags.author,
+            });
+            print(out, task, flags.json);
+          },
+          { existing: false },
+        );
       },
     );
 

@@ -18,6 +18,13 @@ export interface OpenBoardOptions {
   env?: NodeJS.ProcessEnv;
   /** The board's clock (epoch ms); default `Date.now` for SQLite, the server's clock for PostgreSQL. */
   now?: () => number;
+  /**
+   * Refuse (NOT_FOUND) a SQLite board whose file does not exist instead of
+   * creating it, when the board was named (a URL, or `CODEX_BRIDGE_BOARD`).
+   * The default board is created as usual. For commands that only read or
+   * change existing tasks.
+   */
+  mustExist?: boolean;
 }
 
 /** What kind of board a URL names, and where. */
@@ -56,8 +63,12 @@ export async function openBoard(url?: string, options: OpenBoardOptions = {}): P
     return openSqliteBoard(defaultBoardPath(env), { ...(options.now ? { now: options.now } : {}) });
   }
   const target = parseBoardUrl(chosen);
-  if (target.kind === "sqlite")
-    return openSqliteBoard(target.path, { ...(options.now ? { now: options.now } : {}) });
+  if (target.kind === "sqlite") {
+    return openSqliteBoard(target.path, {
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.mustExist ? { mustExist: true } : {}),
+    });
+  }
   const { openPostgresBoard } = await import("./postgres.js");
   return openPostgresBoard(target.url, { ...(options.now ? { now: options.now } : {}) });
 }

@@ -6,6 +6,7 @@
  * connections and processes on the same file. Schema versioned with
  * `PRAGMA user_version`.
  */
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { BridgeError } from "../../errors.js";
@@ -89,6 +90,8 @@ export function defaultBoardPath(env: NodeJS.ProcessEnv = process.env): string {
 export interface SqliteBoardOptions {
   /** The clock (epoch ms); default `Date.now`. Tests move it to expire leases. */
   now?: () => number;
+  /** Refuse (NOT_FOUND, naming the file) when the file does not exist, rather than create it. */
+  mustExist?: boolean;
 }
 
 /**
@@ -99,6 +102,9 @@ export interface SqliteBoardOptions {
 export function openSqliteBoard(path: string = defaultBoardPath(), options: SqliteBoardOptions = {}): Board {
   if (path === "") throw new BridgeError("INVALID_OPTION", "the board path must not be empty");
   const file = resolve(path);
+  if (options.mustExist && !existsSync(file)) {
+    throw new BridgeError("NOT_FOUND", `no board at ${file}`, { details: { path: file } });
+  }
   let db: Database.Database;
   try {
     preparePrivateFiles(file);
