@@ -78,6 +78,11 @@ export async function runTurn(flags: RunFlags, out: Output): Promise<number> {
       status.clear();
       out.stderr(`\n${style.yellow("interrupting…")} (Ctrl-C again to quit)\n`);
       stop("ctrl-c");
+    } else if (session) {
+      // The turn ends "interrupted: the user quit" as the bridge closes under it; the
+      // run then reports it and exits 130 as usual. The timer only guards the exit.
+      void bridge.close("the user quit");
+      setTimeout(() => process.exit(130), 5000).unref();
     } else {
       void bridge.close().finally(() => process.exit(130));
     }

@@ -264,11 +264,17 @@ export class CodexBridge {
     this.#byThread.set(threadId, session);
   }
 
-  /** Stops the app-server and closes the store it opened. */
-  async close(): Promise<void> {
+  /**
+   * Stops the app-servers and closes the store it opened. A turn still
+   * running ends `interrupted` with code `BRIDGE_CLOSED` and `reason` as its
+   * message (default "the bridge was closed"); to let turns finish, wait for
+   * them first, or `interrupt()` them for codex's own clean stop.
+   */
+  async close(reason = "the bridge was closed"): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#idleTimer);
+    for (const session of this.#sessions.values()) session.cutTurn(reason);
     await Promise.all((await this.#pool.drain()).map((c) => c.close()));
     this.#sessions.clear();
     this.#byThread.clear();

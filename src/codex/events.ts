@@ -23,7 +23,8 @@ export interface TokenUsage {
  * `TURN_START_TIMEOUT`: codex never answered `turn/start`;
  * `INTERRUPT_UNCONFIRMED`: codex did not confirm an interrupt and was
  * retired; `BRIDGE_EXITED`: the process that ran it died (found on the next
- * open of the store); the rest are {@link BridgeErrorCode}s (a dead process,
+ * open of the store); `BRIDGE_CLOSED` (status `interrupted`): the host
+ * closed the bridge while it ran; the rest are {@link BridgeErrorCode}s (a dead process,
  * a closed connection, a store write that failed, a missing login …).
  */
 export type TurnErrorCode =
@@ -33,6 +34,7 @@ export type TurnErrorCode =
   | "TURN_START_TIMEOUT"
   | "INTERRUPT_UNCONFIRMED"
   | "BRIDGE_EXITED"
+  | "BRIDGE_CLOSED"
   | BridgeErrorCode;
 
 export interface TurnError {

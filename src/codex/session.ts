@@ -156,6 +156,11 @@ export class Session {
     await active?.interrupt();
   }
 
+  /** @internal The bridge is closing under a running turn: it ends `interrupted` with `reason`. */
+  cutTurn(reason: string): void {
+    this.#active?.cut(reason);
+  }
+
   /** Adds input to the running turn. Throws `INVALID_STATE` when no turn runs. */
   async steer(input: SessionInput): Promise<void> {
     const active = this.#active ?? (this.#starting ? await this.#activeReady : undefined);

@@ -67,6 +67,8 @@ export interface RunningTurn {
   setWaitingOnApproval(waiting: boolean): void;
   /** A store write of the turn failed: codex is interrupted and the turn fails with the reason. */
   storeFailed(error: TurnError): void;
+  /** The host is closing the bridge: the process is about to go, and the turn ends `interrupted` with `reason`. */
+  cut(reason: string): void;
 }
 
 type Phase = "starting" | "running" | "ended";
@@ -97,6 +99,8 @@ class Turn implements RunningTurn {
   #givenUp: TurnError | undefined;
   #interrupting: Promise<void> | undefined;
   #retiring = false;
+  /** Why the host closed the bridge under the turn: its process's end is then an interrupt, not a failure. */
+  #cutReason: string | undefined;
   /** Inside a store batch (one transaction per notification); an end decided there waits for its commit. */
   #batching = false;
   #pendingEnd: { status: TurnStatus; error: TurnError | undefined } | undefined;
@@ -129,6 +133,10 @@ class Turn implements RunningTurn {
   /** A store write failed: the turn stops (codex is interrupted) and fails with the reason. */
   storeFailed(error: TurnError): void {
     this.#dispatch({ kind: "giveUp", error });
+  }
+
+  cut(reason: string): void {
+    if (this.#phase !== "ended") this.#cutReason ??= reason;
   }
 
   begin(params: ClientParams<"turn/start">): void {
@@ -202,7 +210,9 @@ class Turn implements RunningTurn {
         void this.interrupt();
         return;
       case "closed":
-        if (this.#retiring) this.#end("interrupted", unconfirmedInterrupt(this.ctx.interruptGraceMs));
+        if (this.#cutReason !== undefined)
+          this.#end("interrupted", { code: "BRIDGE_CLOSED", message: this.#cutReason });
+        else if (this.#retiring) this.#end("interrupted", unconfirmedInterrupt(this.ctx.interruptGraceMs));
         else this.#end("failed", input.error);
         return;
       case "retired":

@@ -168,6 +168,8 @@ function classify(
   const message = result.error?.message ?? "";
   if (stopping && result.status === "interrupted")
     return ["cancelled", "the dispatcher stopped before the worker reported"];
+  if (code === "BRIDGE_CLOSED")
+    return ["cancelled", `the host closed the bridge (${message}) before the worker reported`];
   if (code === "TURN_STALLED" || code === "TURN_TIMEOUT" || code === "INTERRUPT_UNCONFIRMED")
     return ["stalled", `${code}: ${message}`];
   if (code === "PROCESS_EXITED" || code === "CONNECTION_CLOSED" || code === "BRIDGE_EXITED")

@@ -6,7 +6,7 @@ import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { BridgeError } from "../../src/errors.js";
 import type { SessionEvent } from "../../src/codex/events.js";
-import type { BridgeStore } from "../../src/store/store.js";
+import { BridgeStore } from "../../src/store/store.js";
 import { functionCallOutputs, item, reply, respond } from "../../src/testing/index.js";
 import { launchBridge } from "../harness/bridge.js";
 import { isAlive, trackPid } from "../harness/tracking.js";
@@ -30,6 +30,25 @@ describe("a turn always ends", () => {
     // Cut near its deadline while the stream was still going (1.5 s is at most ~40 deltas; the fault let ~160 through).
     expect(deltas.length).toBeGreaterThan(0);
     expect(deltas.length).toBeLessThan(100);
+  });
+
+  it("ends a turn the host closes the bridge under as interrupted, with the host's reason, stored so", async () => {
+    const streaming = respond([item.message("y".repeat(400), { deltas: 400 })], { eventDelayMs: 40 });
+    await using f = await launchBridge([streaming]);
+    const session = await f.bridge.startSession({ cwd: f.workdir });
+    const streamed = session.runStreamed("stream for a while");
+    for await (const e of streamed.events) {
+      if (e.type === "text.delta") break;
+    }
+    await f.bridge.close("the host shut down");
+    const result = await streamed.result;
+    expect(result.status).toBe("interrupted");
+    expect(result.error).toMatchObject({ code: "BRIDGE_CLOSED", message: "the host shut down" });
+    using store = BridgeStore.open(f.storePath);
+    expect(store.listTurns(session.id).at(-1)).toMatchObject({
+      status: "interrupted",
+      error: { code: "BRIDGE_CLOSED", message: "the host shut down" },
+    });
   });
 
   it("fails a turn whose turn/start codex never answers, and retires the process", async () => {
