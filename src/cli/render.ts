@@ -101,6 +101,11 @@ export class HumanRenderer {
     }
   }
 
+  /** A line about the run itself (e.g. the gateway connection), on stderr, after any partial line of the answer. */
+  notice(line: string): void {
+    this.#note(line, this.#style.yellow);
+  }
+
   result(r: TurnResult): void {
     this.#status?.clear();
     if (this.#midLine) this.out.stdout("\n");

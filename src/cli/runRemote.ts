@@ -7,7 +7,12 @@ import type { ApprovalDecision } from "../codex/approvalRequests.js";
 import type { ApprovalHandler } from "../codex/approvals.js";
 import type { SessionEvent, TurnResult } from "../codex/events.js";
 import { BridgeError } from "../errors.js";
-import { connect, type RemoteRuntime } from "../runtime/clientNode.js";
+import {
+  connect,
+  type ReconnectAttempt,
+  type RemoteConnectionState,
+  type RemoteRuntime,
+} from "../runtime/clientNode.js";
 import type { RuntimeEvent, SessionSummary, StartSessionParams } from "../runtime/runtime.js";
 import { EPIPE_EXIT, onStdoutClosed, type Output, stdoutClosed } from "./output.js";
 import { declineWithoutTerminal, terminalApprover } from "./prompt.js";
@@ -68,22 +73,32 @@ export async function runRemoteTurn(flags: RemoteRunFlags, out: Output): Promise
   process.on("SIGINT", onSigint);
   const offClosed = onStdoutClosed(() => stop("epipe"));
   let timer: NodeJS.Timeout | undefined;
+  let renderer: HumanRenderer | undefined;
   try {
     status.show("connecting to the gateway");
     runtime = await connect(flags.remote, {
       ...(flags.tokenFile ? { tokenFile: flags.tokenFile } : {}),
       reconnect: true,
+      onConnectionState: (state, error, retry) => {
+        const { line, status: shown } = connectionNotice(state, error, retry);
+        if (line !== undefined) {
+          if (renderer) renderer.notice(line);
+          else out.stderr(`${style.yellow(line)}\n`);
+        }
+        if (shown !== undefined) status.show(shown);
+      },
     });
     const session = await openSession(runtime, flags);
     sessionId = session.id;
     status.show("codex is working");
-    const renderer = new HumanRenderer(out, {
+    const human = new HumanRenderer(out, {
       style,
       status,
       showApprovalRequests: !(flags.approval === "ask" && interactive(flags)),
       remote: flags.remote,
       ...(flags.timeoutSeconds ? { timeoutSeconds: flags.timeoutSeconds } : {}),
     });
+    renderer = human;
     const approve = approver(flags, out, style.yellow, {
       beforeAsk: () => status.clear(),
       onCtrlC: () => stop("ctrl-c"),
@@ -108,7 +123,7 @@ export async function runRemoteTurn(flags: RemoteRunFlags, out: Output): Promise
       const event = toSessionEvent(e, session.threadId);
       if (event && !stdoutClosed()) {
         if (flags.json) out.stdout(jsonEvent(event));
-        else renderer.event(event);
+        else human.event(event);
       }
       if (e.event.type === "turn.completed") finish(e.event.result);
     };
@@ -129,7 +144,7 @@ export async function runRemoteTurn(flags: RemoteRunFlags, out: Output): Promise
         error: { code: "TURN_TIMEOUT", message: `the turn ran longer than ${flags.timeoutSeconds} s` },
       };
     }
-    return reportTurnResult(final, flags, renderer, out, stopping);
+    return reportTurnResult(final, flags, human, out, stopping);
   } catch (err) {
     status.clear();
     if (err instanceof UsageError) throw err;
@@ -207,4 +222,21 @@ function approver(
 
 function interactive(flags: RemoteRunFlags): boolean {
   return process.stdin.isTTY === true && !flags.json;
+}
+
+/**
+ * What `run --remote` says when the gateway connection changes: a line when it
+ * drops, comes back or is given up; the status line (in a terminal) counts the
+ * attempts in between ("reconnecting (3/20)"). A close by the run itself says nothing.
+ */
+export function connectionNotice(
+  state: RemoteConnectionState,
+  error: Error | null,
+  retry?: ReconnectAttempt,
+): { line?: string; status?: string } {
+  if (state === "connected") return { line: "reconnected to the gateway", status: "codex is working" };
+  if (state === "closed") return error === null ? {} : { line: `gave up on the gateway: ${error.message}` };
+  if (retry === undefined)
+    return { line: `gateway connection lost (${error?.message ?? "closed"}): reconnecting` };
+  return { status: `gateway connection lost: reconnecting (${retry.attempt}/${retry.maxAttempts})` };
 }

@@ -9,6 +9,7 @@ import { browserWebSocketTransport, type WebSocketConstructor } from "./transpor
 
 export {
   type GatewayInfo,
+  type ReconnectAttempt,
   type ReconnectOptions,
   type RemoteConnectionState,
   RemoteRuntime,

@@ -32,9 +32,20 @@ export type { RemoteSubscription } from "./remoteSubscriptions.js";
 /** Connection state changes a host can show ("reconnecting…"). */
 export type RemoteConnectionState = "connected" | "reconnecting" | "closed";
 
+/** Which reconnection attempt is being made, of how many at most. */
+export interface ReconnectAttempt {
+  attempt: number;
+  maxAttempts: number;
+}
+
 export interface RemoteRuntimeOptions extends GatewayConnectionOptions {
-  /** Called when the connection drops, comes back, or ends for good (with the error, if any). */
-  onConnectionState?: (state: RemoteConnectionState, error: Error | null) => void;
+  /**
+   * Called when the connection drops, comes back, or ends for good (with the
+   * error, if any). While reconnecting it is called again before each attempt,
+   * with `retry` saying which (the error is then why the last one failed), so a
+   * host can show "reconnecting (3/20)".
+   */
+  onConnectionState?: (state: RemoteConnectionState, error: Error | null, retry?: ReconnectAttempt) => void;
 }
 
 function record(value: unknown): Record<string, unknown> {
@@ -64,6 +75,8 @@ export class RemoteRuntime implements Runtime {
         runtime.#subs.dropped(error, reconnecting);
         if (reconnecting) options.onConnectionState?.("reconnecting", error);
       },
+      retrying: (attempt, maxAttempts, lastError) =>
+        options.onConnectionState?.("reconnecting", lastError, { attempt, maxAttempts }),
       reconnected: async () => {
         await runtime.#subs.resubscribe();
         options.onConnectionState?.("connected", null);

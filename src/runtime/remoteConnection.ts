@@ -47,6 +47,8 @@ export interface ConnectionEvents {
   notification(method: string, params: unknown): void;
   /** The current connection dropped; `reconnecting` says whether another one is being made. */
   dropped(error: BridgeError, reconnecting: boolean): void;
+  /** Reconnection attempt `attempt` of `maxAttempts` is about to be made; `lastError` is why the last one failed. */
+  retrying?(attempt: number, maxAttempts: number, lastError: BridgeError): void;
   /** A new connection is up after a drop; requests sent from here go out first (resubscribe now). */
   reconnected(info: GatewayInfo): Promise<void>;
   /** The connection ended for good: `null` when closed by its owner. */
@@ -292,6 +294,7 @@ export class GatewayConnection {
     for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
       if (!(await this.#sleep(delay))) return;
       delay = Math.min(policy.maxDelayMs, Math.max(1, delay * 2));
+      this.events.retrying?.(attempt, policy.maxAttempts, lastError);
       let link: Link;
       try {
         link = await this.#establish();

@@ -324,7 +324,8 @@ describe("RemoteRuntime", () => {
     const states: string[] = [];
     const runtime = await client(g, {
       reconnect: { initialDelayMs: 10, maxDelayMs: 50 },
-      onConnectionState: (s) => states.push(s),
+      onConnectionState: (s, _error, retry) =>
+        states.push(retry ? `${s} ${retry.attempt}/${retry.maxAttempts}` : s),
     });
     const seen: number[] = [];
     const sub = await runtime.subscribe({ sessionId: "s1" }, (e) => seen.push(e.seq));
@@ -335,8 +336,41 @@ describe("RemoteRuntime", () => {
     expect(g.calls.filter((c) => c.method === "events.subscribe").map((c) => c.params.after)).toEqual([
       0, 120, 200,
     ]);
-    expect(states).toEqual(["reconnecting", "connected", "reconnecting", "connected"]);
+    expect(states).toEqual([
+      "reconnecting",
+      "reconnecting 1/20",
+      "connected",
+      "reconnecting",
+      "reconnecting 1/20",
+      "connected",
+    ]);
     expect(sub.lastSeq).toBe(total);
+  });
+
+  it("reports each reconnection attempt, then gives up with the last error once maxAttempts are spent", async () => {
+    const g = await gateway();
+    const states: string[] = [];
+    const errors: Array<string | undefined> = [];
+    const runtime = await client(g, {
+      reconnect: { initialDelayMs: 5, maxDelayMs: 20, maxAttempts: 3 },
+      onConnectionState: (s, error, retry) => {
+        states.push(retry ? `${s} ${retry.attempt}/${retry.maxAttempts}` : s);
+        errors.push(error?.message);
+      },
+    });
+    await g.close(); // nothing listens any more
+    await until(() => states.includes("closed"), "the runtime to give up");
+    expect(states).toEqual([
+      "reconnecting",
+      "reconnecting 1/3",
+      "reconnecting 2/3",
+      "reconnecting 3/3",
+      "closed",
+    ]);
+    // Each attempt after the first names why the previous one failed; the end names the attempts.
+    expect(errors[2]).toMatch(/ECONNREFUSED|connect/i);
+    expect(errors.at(-1)).toContain("gave up reconnecting to the gateway after 3 attempts");
+    expect(runtime.connected).toBe(false);
   });
 
   it("sends the token as a bearer header; a refused token fails at once and is not retried", async () => {
