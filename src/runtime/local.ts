@@ -291,7 +291,7 @@ export class LocalRuntime implements Runtime {
     const live = this.#live.get(r.id);
     let status: SessionStatus = r.status;
     if (live?.session.running) status = "running";
-    else if (status === "idle" && lastTurnStatus(this.#store, r.id) === "interrupted") status = "interrupted";
+    else if (status === "idle" && this.#store.lastTurnStatus(r.id) === "interrupted") status = "interrupted";
     const taskId = (r.options as { taskId?: unknown }).taskId;
     return {
       id: r.id,
@@ -319,11 +319,4 @@ function attempt<T>(fn: () => T): Promise<T> {
   } catch (err) {
     return Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
-}
-
-function lastTurnStatus(store: BridgeStore, sessionId: string): string | null {
-  const row = store.db
-    .prepare("SELECT status FROM turns WHERE session_id = ? ORDER BY idx DESC LIMIT 1")
-    .get(sessionId) as { status: string } | undefined;
-  return row?.status ?? null;
 }

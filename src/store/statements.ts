@@ -27,6 +27,7 @@ const SQL = {
   finishTurn: `UPDATE turns SET status = @status, final_text = @finalText, error_json = @error, usage_json = @usage,
        completed_at = @now, turn_id = COALESCE(@turnId, turn_id) WHERE session_id = @sessionId AND idx = @idx`,
   listTurns: `SELECT * FROM turns WHERE session_id = ? ORDER BY idx`,
+  lastTurnStatus: `SELECT status FROM turns WHERE session_id = ? ORDER BY idx DESC LIMIT 1`,
   runningTurns: `SELECT t.session_id, t.idx, t.turn_id, t.owner_json, s.thread_id FROM turns t
        JOIN sessions s ON s.id = t.session_id WHERE t.status = 'running'`,
   runningTurnsOf: `SELECT t.session_id, t.idx, t.turn_id, t.owner_json, s.thread_id FROM turns t

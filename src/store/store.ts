@@ -211,6 +211,15 @@ export class BridgeStore {
     );
   }
 
+  /** The status of the session's last turn, or undefined before its first. */
+  lastTurnStatus(sessionId: string): TurnRecord["status"] | undefined {
+    const row = this.#read(
+      "reading a turn",
+      () => this.#stmts.lastTurnStatus.get(sessionId) as Row | undefined,
+    );
+    return row === undefined ? undefined : (row.status as TurnRecord["status"]);
+  }
+
   listTurns(sessionId: string): TurnRecord[] {
     return this.#read("listing turns", () => this.#stmts.listTurns.all(sessionId) as Row[]).map(toTurn);
   }

@@ -31,7 +31,7 @@ export function registerSessions(program: Command, out: Output): void {
         out.stdout("no sessions yet: start one with `codex-bridge run`\n");
         return;
       }
-      for (const s of list) out.stdout(sessionLine(s));
+      for (const s of list) out.stdout(sessionLine(s, store.lastTurnStatus(s.id)));
     });
   sessions
     .command("show")
@@ -107,12 +107,16 @@ function taskOf(s: SessionRecord): string | undefined {
   return typeof s.options.taskId === "string" ? s.options.taskId : undefined;
 }
 
-/** `ID  2026-11-23 12:00:00  idle     [kanban task 1a2b3c] title`: one line of `sessions list`. */
-export function sessionLine(s: SessionRecord): string {
+/**
+ * `ID  2026-11-23 12:00:00  idle         [kanban task 1a2b3c] title`: one line of `sessions list`.
+ * An idle session whose last turn was interrupted shows `interrupted`, as the gateway lists it.
+ */
+export function sessionLine(s: SessionRecord, lastTurn?: string): string {
   const when = new Date(s.updatedAt).toISOString().replace("T", " ").slice(0, 19);
   const task = taskOf(s);
   const title = (s.title ?? "").split("\n")[0]?.slice(0, 60) ?? "";
-  return `${s.id}  ${when}  ${s.status.padEnd(7)}  ${task === undefined ? "" : `[kanban task ${task}] `}${title}\n`;
+  const status = s.status === "idle" && lastTurn === "interrupted" ? "interrupted" : s.status;
+  return `${s.id}  ${when}  ${status.padEnd(11)}  ${task === undefined ? "" : `[kanban task ${task}] `}${title}\n`;
 }
 
 /** The longest turn status, "interrupted". */

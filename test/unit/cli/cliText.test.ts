@@ -83,12 +83,27 @@ describe("kanban workers' sessions", () => {
         { threadId: null, cwd: "/", model: null, status: "idle", id: "mine-1", title: "my own", options: {} },
         1000,
       );
+      store.createSession(
+        {
+          threadId: null,
+          cwd: "/",
+          model: null,
+          status: "idle",
+          id: "cut-1",
+          title: "cut short",
+          options: {},
+        },
+        500,
+      );
+      store.finishTurn("cut-1", store.startTurn("cut-1", "go"), { status: "interrupted", finalText: "" });
     }
     const list = await cli("sessions", "list");
     expect(list.exitCode, list.stderr).toBe(0);
     const lines = list.stdout.split("\n").filter(Boolean);
     expect(lines[0]).toMatch(/^worker-1 .* \[kanban task 1a2b3c4d5e6f\] Work on task$/);
-    expect(lines[1]).toMatch(/^mine-1 .* idle {5}my own$/);
+    expect(lines[1]).toMatch(/^mine-1 .* idle {9}my own$/);
+    // An idle session whose last turn was interrupted is listed as the gateway lists it.
+    expect(lines[2]).toMatch(/^cut-1 .* interrupted {2}cut short$/);
     const show = await cli("sessions", "show", "worker-1");
     expect(show.stdout).toContain("task    1a2b3c4d5e6f (a kanban worker's session)\n");
   });
