@@ -2,12 +2,17 @@
  * Secrets out of what is printed. As `codex mcp list` does, every value of
  * an `env` or `http_headers` table is shown as `*****`, and so is any
  * string shaped like a token (`sk-…`, `ghp_…`, `Bearer …`) anywhere else.
- * Used on the texts a diff is made of (`--dry-run`, `--json`, doctor).
+ * The bridge's own variables (`CODEX_BRIDGE_HOME`, a path the entry `migrate`
+ * writes for its tool server carries) are not secrets and are shown. Used on the texts a diff is made of (`--dry-run`, `--json`, doctor).
  */
 import { tableHeaders } from "./tables.js";
 
 export const MASK = "*****";
 const SECRET_TABLES = new Set(["env", "http_headers"]);
+/** Variables the bridge itself writes into an `env` table: paths, never secrets. */
+const PUBLIC_ENV = new Set(["CODEX_BRIDGE_HOME", "CODEX_BRIDGE_STORE"]);
+const QUOTED = String.raw`("(?:[^"\\]|\\.)*"|'[^']*')`;
+const unquote = (key: string) => key.trim().replace(/^["']|["']$/g, "");
 const STRING = /"(?:[^"\\]|\\.)*"|'[^']*'/g;
 const SECRET_SHAPE =
   /^["'](?:sk-|sk_|ghp_|gho_|ghs_|github_pat_|xox[abpr]-|AKIA|eyJ|glpat-|Bearer\s+[^\s"']{8,}["']$)/;
@@ -34,8 +39,17 @@ export function maskSecrets(text: string): string {
         .replace(/^["']|["']$/g, "");
       const value = line.slice(eq + 1);
       // `env = { K = "v" }` inline, or `K = "v"` inside an [.env] / [.http_headers] table.
-      if (secretTable || SECRET_TABLES.has(key.split(".").at(-1) ?? "")) {
-        return `${line.slice(0, eq + 1)}${value.replace(/=\s*("(?:[^"\\]|\\.)*"|'[^']*')/g, `= "${MASK}"`).replace(/^(\s*)("(?:[^"\\]|\\.)*"|'[^']*')/, `$1"${MASK}"`)}`;
+      if (secretTable) {
+        // `K = "v"` inside an [.env] / [.http_headers] table.
+        if (PUBLIC_ENV.has(key)) return line;
+        return `${line.slice(0, eq + 1)}${value.replace(new RegExp(String.raw`^(\s*)${QUOTED}`), `$1"${MASK}"`)}`;
+      }
+      if (SECRET_TABLES.has(key.split(".").at(-1) ?? "")) {
+        // `env = { K = "v", … }` inline: each value but the bridge's own.
+        const entry = new RegExp(String.raw`((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=\s*)${QUOTED}`, "g");
+        return `${line.slice(0, eq + 1)}${value.replace(entry, (_m, k: string, v: string) =>
+          PUBLIC_ENV.has(unquote(k.replace(/\s*=\s*$/, ""))) ? `${k}${v}` : `${k}"${MASK}"`,
+        )}`;
       }
       return `${line.slice(0, eq + 1)}${value.replace(STRING, (s) => (SECRET_SHAPE.test(s) ? `"${MASK}"` : s))}`;
     })

@@ -36,4 +36,23 @@ describe("maskSecrets", () => {
       'token = "*****"',
     ]);
   });
+
+  it("shows the bridge's own CODEX_BRIDGE_HOME, a path, and still masks the values beside it", () => {
+    const text = [
+      "[mcp_servers.codex-bridge-tools]",
+      'env = { CODEX_BRIDGE_HOME = "/home/me/.codex-bridge", API_KEY = "k" }',
+      "",
+      "[mcp_servers.other.env]",
+      'CODEX_BRIDGE_HOME = "/srv/bridge"',
+      'TOKEN = "t"',
+    ].join("\n");
+    expect(maskSecrets(text).split("\n")).toEqual([
+      "[mcp_servers.codex-bridge-tools]",
+      'env = { CODEX_BRIDGE_HOME = "/home/me/.codex-bridge", API_KEY = "*****" }',
+      "",
+      "[mcp_servers.other.env]",
+      'CODEX_BRIDGE_HOME = "/srv/bridge"',
+      'TOKEN = "*****"',
+    ]);
+  });
 });
