@@ -13,7 +13,7 @@ import { isLoopback, listenWebSocket } from "../../gateway/ws.js";
 import { httpToolEndpoint } from "../../mcp/httpEndpoint.js";
 import { LocalRuntime } from "../../runtime/local.js";
 import type { Output } from "../output.js";
-import { openBoard } from "../../store/board/open.js";
+import { openBoard, parseBoardUrl } from "../../store/board/open.js";
 import { openStore } from "../storeAccess.js";
 import { existingDirectory, positiveInteger, UsageError, USAGE_EXIT } from "../usage.js";
 
@@ -114,11 +114,21 @@ function readToken(file: string): string {
   return token;
 }
 
+/** A --board URL of no known kind is a usage error (exit 2), as for the kanban commands. */
+function checkBoardUrl(url: string): void {
+  try {
+    parseBoardUrl(url);
+  } catch (err) {
+    throw new UsageError(`--board: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 async function serve(flags: Flags, out: Output): Promise<number> {
   if (flags.stdio && flags.listen) throw new UsageError("give --stdio or --listen, not both");
   const address = flags.stdio ? null : parseListen(flags.listen ?? "127.0.0.1:0");
   if (flags.console !== undefined) existingDirectory("--console", flags.console);
   if (flags.codexHome !== undefined) existingDirectory("--codex-home", flags.codexHome);
+  if (flags.board !== undefined) checkBoardUrl(flags.board);
   let token = flags.tokenFile !== undefined ? readToken(flags.tokenFile) : undefined;
   if (address && !isLoopback(address.host) && !token) {
     token = randomBytes(32).toString("base64url");
@@ -131,7 +141,14 @@ async function serve(flags: Flags, out: Output): Promise<number> {
     ...(flags.codexHome ? { codexHome: flags.codexHome } : {}),
     toolServer: { endpoint: httpToolEndpoint({ log: (line) => log(`tools: ${line}`) }) },
   });
-  const board = await openBoard(flags.board);
+  let board: Awaited<ReturnType<typeof openBoard>>;
+  try {
+    board = await openBoard(flags.board);
+  } catch (err) {
+    await bridge.close();
+    store.close();
+    throw err;
+  }
   const runtime = new LocalRuntime({ bridge, board });
   const gateway = new GatewayServer({
     runtime,

@@ -1,4 +1,5 @@
 // What the CLI prints for a person, run in-process against a store in a temp dir.
+import { existsSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Command } from "commander";
 import { connectableUrl } from "../../../src/cli/commands/serve.js";
@@ -150,6 +151,18 @@ describe("--token-file", () => {
       expect(r.exitCode).toBe(2);
       expect(r.stderr).toContain(expected);
     }
+  });
+});
+
+describe("exit status of a bad --board", () => {
+  it("is a usage error (2) for serve as for kanban, and serve leaves no store behind", async () => {
+    const serve = await cli("serve", "--board", "ftp://host/board");
+    const kanban = await cli("kanban", "list", "--board", "ftp://host/board");
+    for (const r of [serve, kanban]) {
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr).toContain('the board URL "ftp://…" names no board');
+    }
+    expect(existsSync(`${home.path}/bridge.db`)).toBe(false);
   });
 });
 
