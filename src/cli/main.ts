@@ -90,7 +90,10 @@ export async function main(argv: string[], out: Output = terminal): Promise<numb
       }
       return 2;
     }
-    out.stderr(`codex-bridge: ${err instanceof Error ? err.message : String(err)}\n`);
+    // Named by its command, as the commands name their own errors: `codex-bridge kanban: …`.
+    const prefix =
+      name !== undefined && Object.hasOwn(COMMANDS, name) ? `codex-bridge ${name}` : "codex-bridge";
+    out.stderr(`${prefix}: ${err instanceof Error ? err.message : String(err)}\n`);
     const { UsageError, USAGE_EXIT } = await import("./usage.js");
     return err instanceof UsageError ? USAGE_EXIT : 1;
   }

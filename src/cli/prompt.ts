@@ -147,7 +147,7 @@ export function declineWithoutTerminal(
       warned = true;
       prompt.beforeAsk();
       out.stderr(
-        `codex-bridge: ${warn("no terminal to ask on: approval requests are declined")} (use --approval accept to allow)\n`,
+        `codex-bridge run: ${warn("no terminal to ask on: approval requests are declined")} (use --approval accept to allow)\n`,
       );
     }
     return { decision: "decline", reason: "no terminal to ask on" };

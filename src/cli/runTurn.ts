@@ -49,7 +49,7 @@ export async function runTurn(flags: RunFlags, out: Output): Promise<number> {
     cwd: flags.cwd,
     // The bridge's tools served from this process over HTTP: no tool-server process per thread.
     toolServer: {
-      endpoint: httpToolEndpoint({ log: (line) => out.stderr(`codex-bridge: tools: ${line}\n`) }),
+      endpoint: httpToolEndpoint({ log: (line) => out.stderr(`codex-bridge run: tools: ${line}\n`) }),
     },
   });
   let session: Session | undefined;
@@ -166,7 +166,7 @@ async function warnIfApprovalsCannotStop(
         : null;
   if (!why) return;
   clear();
-  out.stderr(`codex-bridge: ${warn(`warning: ${why}`)} (use --approval-policy untrusted to be asked)\n`);
+  out.stderr(`codex-bridge run: ${warn(`warning: ${why}`)} (use --approval-policy untrusted to be asked)\n`);
 }
 
 /** A person can be asked at this terminal. */

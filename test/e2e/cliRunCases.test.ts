@@ -237,7 +237,7 @@ describe("codex-bridge run: quiet unless it matters (real codex)", () => {
       env: c.env,
     });
     expect(asked.exitCode).toBe(0);
-    expect(asked.stderr.match(/codex-bridge: no terminal to ask on/g)).toHaveLength(1);
+    expect(asked.stderr.match(/codex-bridge run: no terminal to ask on/g)).toHaveLength(1);
     expect(asked.stderr).toContain("→ decline");
     expect(existsSync(join(c.cwd, "nope"))).toBe(false);
   });

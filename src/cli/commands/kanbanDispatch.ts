@@ -97,7 +97,9 @@ async function dispatch(flags: Flags, out: Output): Promise<number> {
         cwd,
         ...(flags.codexHome ? { codexHome: flags.codexHome } : {}),
         toolServer: {
-          endpoint: httpToolEndpoint({ log: (line) => out.stderr(`codex-bridge: tools: ${line}\n`) }),
+          endpoint: httpToolEndpoint({
+            log: (line) => out.stderr(`codex-bridge kanban dispatch: tools: ${line}\n`),
+          }),
         },
       });
       const print = (event: DispatcherEvent) =>
@@ -125,10 +127,12 @@ async function dispatch(flags: Flags, out: Output): Promise<number> {
           onEvent: print,
         });
         if (!flags.json)
-          out.stderr(`codex-bridge: dispatching from ${board.location} as ${dispatcher.holder}\n`);
+          out.stderr(
+            `codex-bridge kanban dispatch: dispatching from ${board.location} as ${dispatcher.holder}\n`,
+          );
         const summary = await dispatcher.run();
         if (!flags.json)
-          out.stderr(`codex-bridge: dispatcher stopped after ${summary.attempts.length} attempt(s)\n`);
+          out.stderr(`codex-bridge kanban dispatch: stopped after ${summary.attempts.length} attempt(s)\n`);
         return 0;
       } finally {
         process.off("SIGINT", stop);
