@@ -168,8 +168,14 @@ const completedOf = (turnId: string | null) => (e: RuntimeEvent) =>
 /**
  * The suite. `make(env)` builds a runtime on `env` (called again after
  * `close()` for the resume test: a restart on the same store and CODEX_HOME).
+ * `options.board`: whether the target has a kanban board (a gateway always
+ * serves one); without one, every board control must be UNSUPPORTED.
  */
-export function runtimeContract(name: string, make: (env: ContractEnv) => Promise<ContractTarget>): void {
+export function runtimeContract(
+  name: string,
+  make: (env: ContractEnv) => Promise<ContractTarget>,
+  options: { board: boolean },
+): void {
   describe(`Runtime contract: ${name}`, () => {
     let env: ContractEnv & { remove(): Promise<void> };
     let target: ContractTarget;
@@ -383,26 +389,30 @@ export function runtimeContract(name: string, make: (env: ContractEnv) => Promis
       expect(await runtime.waitTurn(s.id, turn.turnId)).toMatchObject({ status: "completed" });
     });
 
-    it("board controls without a board are UNSUPPORTED and name the control", async () => {
-      const caps = await runtime.capabilities();
-      if (caps.board) return expect(caps.board).toBe(true); // a target with a board runs boardContract instead
-      const calls: Array<[string, () => Promise<unknown>]> = [
-        ["board.create", () => runtime.boardCreate({ title: "t" })],
-        ["board.list", () => runtime.boardList()],
-        ["board.get", () => runtime.boardGet("t1")],
-        ["board.comment", () => runtime.boardComment("t1", "c")],
-        ["board.block", () => runtime.boardBlock("t1", "r")],
-        ["board.unblock", () => runtime.boardUnblock("t1", "n")],
-        ["board.cancel", () => runtime.boardCancel("t1")],
-        ["board.subscribe", () => runtime.boardSubscribe(0, () => undefined)],
-      ];
-      for (const [control, call] of calls) {
-        const err = await rejection(call());
-        expect(err.code).toBe("UNSUPPORTED");
-        expect(err.details.control).toBe(control);
-        expect(err.message).toContain(control);
-      }
+    it("capabilities say whether the runtime has a board", async () => {
+      expect((await runtime.capabilities()).board).toBe(options.board);
     });
+
+    // A target with a board runs the board's own suite (test/contract/runtimeBoard.ts).
+    if (!options.board)
+      it("board controls without a board are UNSUPPORTED and name the control", async () => {
+        const calls: Array<[string, () => Promise<unknown>]> = [
+          ["board.create", () => runtime.boardCreate({ title: "t" })],
+          ["board.list", () => runtime.boardList()],
+          ["board.get", () => runtime.boardGet("t1")],
+          ["board.comment", () => runtime.boardComment("t1", "c")],
+          ["board.block", () => runtime.boardBlock("t1", "r")],
+          ["board.unblock", () => runtime.boardUnblock("t1", "n")],
+          ["board.cancel", () => runtime.boardCancel("t1")],
+          ["board.subscribe", () => runtime.boardSubscribe(0, () => undefined)],
+        ];
+        for (const [control, call] of calls) {
+          const err = await rejection(call());
+          expect(err.code).toBe("UNSUPPORTED");
+          expect(err.details.control).toBe(control);
+          expect(err.message).toContain(control);
+        }
+      });
 
     it("resume after the runtime closed: a new runtime on the same store continues the thread", async () => {
       const s = await start();

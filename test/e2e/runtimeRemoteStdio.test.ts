@@ -5,10 +5,14 @@ import { connectStdio } from "../../src/runtime/clientNode.js";
 import { runtimeContract } from "../contract/runtime.js";
 import { cliEnv } from "../harness/gatewayProcess.js";
 
-runtimeContract("RemoteRuntime over stdio (codex-bridge serve --stdio)", async (env) => {
-  const runtime = await connectStdio({
-    serveArgs: ["--codex-home", env.codexHome],
-    env: cliEnv({ CODEX_BRIDGE_HOME: env.bridgeHome }),
-  });
-  return { runtime, close: () => runtime.close() };
-});
+runtimeContract(
+  "RemoteRuntime over stdio (codex-bridge serve --stdio)",
+  async (env) => {
+    const runtime = await connectStdio({
+      serveArgs: ["--codex-home", env.codexHome],
+      env: cliEnv({ CODEX_BRIDGE_HOME: env.bridgeHome }),
+    });
+    return { runtime, close: () => runtime.close() };
+  },
+  { board: true },
+);
