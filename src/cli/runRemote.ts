@@ -7,12 +7,7 @@ import type { ApprovalDecision } from "../codex/approvalRequests.js";
 import type { ApprovalHandler } from "../codex/approvals.js";
 import type { SessionEvent, TurnResult } from "../codex/events.js";
 import { BridgeError } from "../errors.js";
-import {
-  connect,
-  type ReconnectAttempt,
-  type RemoteConnectionState,
-  type RemoteRuntime,
-} from "../runtime/clientNode.js";
+import { connect, type RemoteConnectionState, type RemoteRuntime } from "../runtime/clientNode.js";
 import type { RuntimeEvent, SessionSummary, StartSessionParams } from "../runtime/runtime.js";
 import { EPIPE_EXIT, onStdoutClosed, type Output, stdoutClosed } from "./output.js";
 import { declineWithoutTerminal, terminalApprover } from "./prompt.js";
@@ -79,14 +74,16 @@ export async function runRemoteTurn(flags: RemoteRunFlags, out: Output): Promise
     runtime = await connect(flags.remote, {
       ...(flags.tokenFile ? { tokenFile: flags.tokenFile } : {}),
       reconnect: true,
-      onConnectionState: (state, error, retry) => {
-        const { line, status: shown } = connectionNotice(state, error, retry);
+      onConnectionState: (state, error) => {
+        const { line, status: shown } = connectionNotice(state, error);
         if (line !== undefined) {
           if (renderer) renderer.notice(line);
           else out.stderr(`${style.yellow(line)}\n`);
         }
         if (shown !== undefined) status.show(shown);
       },
+      onReconnectAttempt: ({ attempt, maxAttempts }) =>
+        status.show(`gateway connection lost: reconnecting (${attempt}/${maxAttempts})`),
     });
     const session = await openSession(runtime, flags);
     sessionId = session.id;
@@ -226,17 +223,14 @@ function interactive(flags: RemoteRunFlags): boolean {
 
 /**
  * What `run --remote` says when the gateway connection changes: a line when it
- * drops, comes back or is given up; the status line (in a terminal) counts the
- * attempts in between ("reconnecting (3/20)"). A close by the run itself says nothing.
+ * drops, comes back or is given up (the status line counts the attempts in
+ * between, in a terminal). A close by the run itself says nothing.
  */
 export function connectionNotice(
   state: RemoteConnectionState,
   error: Error | null,
-  retry?: ReconnectAttempt,
 ): { line?: string; status?: string } {
   if (state === "connected") return { line: "reconnected to the gateway", status: "codex is working" };
   if (state === "closed") return error === null ? {} : { line: `gave up on the gateway: ${error.message}` };
-  if (retry === undefined)
-    return { line: `gateway connection lost (${error?.message ?? "closed"}): reconnecting` };
-  return { status: `gateway connection lost: reconnecting (${retry.attempt}/${retry.maxAttempts})` };
+  return { line: `gateway connection lost (${error?.message ?? "closed"}): reconnecting` };
 }

@@ -39,13 +39,13 @@ export interface ReconnectAttempt {
 }
 
 export interface RemoteRuntimeOptions extends GatewayConnectionOptions {
+  /** Called when the connection drops, comes back, or ends for good (with the error, if any). */
+  onConnectionState?: (state: RemoteConnectionState, error: Error | null) => void;
   /**
-   * Called when the connection drops, comes back, or ends for good (with the
-   * error, if any). While reconnecting it is called again before each attempt,
-   * with `retry` saying which (the error is then why the last one failed), so a
-   * host can show "reconnecting (3/20)".
+   * Called before each reconnection attempt, with which one it is and why the
+   * last one failed, so a host can show "reconnecting (3/20)".
    */
-  onConnectionState?: (state: RemoteConnectionState, error: Error | null, retry?: ReconnectAttempt) => void;
+  onReconnectAttempt?: (retry: ReconnectAttempt, lastError: Error) => void;
 }
 
 function record(value: unknown): Record<string, unknown> {
@@ -76,7 +76,7 @@ export class RemoteRuntime implements Runtime {
         if (reconnecting) options.onConnectionState?.("reconnecting", error);
       },
       retrying: (attempt, maxAttempts, lastError) =>
-        options.onConnectionState?.("reconnecting", lastError, { attempt, maxAttempts }),
+        options.onReconnectAttempt?.({ attempt, maxAttempts }, lastError),
       reconnected: async () => {
         await runtime.#subs.resubscribe();
         options.onConnectionState?.("connected", null);

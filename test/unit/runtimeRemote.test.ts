@@ -324,8 +324,8 @@ describe("RemoteRuntime", () => {
     const states: string[] = [];
     const runtime = await client(g, {
       reconnect: { initialDelayMs: 10, maxDelayMs: 50 },
-      onConnectionState: (s, _error, retry) =>
-        states.push(retry ? `${s} ${retry.attempt}/${retry.maxAttempts}` : s),
+      onConnectionState: (s) => states.push(s),
+      onReconnectAttempt: ({ attempt, maxAttempts }) => states.push(`attempt ${attempt}/${maxAttempts}`),
     });
     const seen: number[] = [];
     const sub = await runtime.subscribe({ sessionId: "s1" }, (e) => seen.push(e.seq));
@@ -338,10 +338,10 @@ describe("RemoteRuntime", () => {
     ]);
     expect(states).toEqual([
       "reconnecting",
-      "reconnecting 1/20",
+      "attempt 1/20",
       "connected",
       "reconnecting",
-      "reconnecting 1/20",
+      "attempt 1/20",
       "connected",
     ]);
     expect(sub.lastSeq).toBe(total);
@@ -353,20 +353,18 @@ describe("RemoteRuntime", () => {
     const errors: Array<string | undefined> = [];
     const runtime = await client(g, {
       reconnect: { initialDelayMs: 5, maxDelayMs: 20, maxAttempts: 3 },
-      onConnectionState: (s, error, retry) => {
-        states.push(retry ? `${s} ${retry.attempt}/${retry.maxAttempts}` : s);
+      onConnectionState: (s, error) => {
+        states.push(s);
         errors.push(error?.message);
+      },
+      onReconnectAttempt: ({ attempt, maxAttempts }, lastError) => {
+        states.push(`attempt ${attempt}/${maxAttempts}`);
+        errors.push(lastError.message);
       },
     });
     await g.close(); // nothing listens any more
     await until(() => states.includes("closed"), "the runtime to give up");
-    expect(states).toEqual([
-      "reconnecting",
-      "reconnecting 1/3",
-      "reconnecting 2/3",
-      "reconnecting 3/3",
-      "closed",
-    ]);
+    expect(states).toEqual(["reconnecting", "attempt 1/3", "attempt 2/3", "attempt 3/3", "closed"]);
     // Each attempt after the first names why the previous one failed; the end names the attempts.
     expect(errors[2]).toMatch(/ECONNREFUSED|connect/i);
     expect(errors.at(-1)).toContain("gave up reconnecting to the gateway after 3 attempts");
