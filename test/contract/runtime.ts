@@ -148,7 +148,8 @@ async function follow(runtime: Runtime, sessionId: string, after = 0) {
   return { events, sub, until };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<BridgeError> {
+/** The BridgeError a promise rejects with (failing the test if it resolves or throws anything else). */
+export async function rejection(promise: Promise<unknown>): Promise<BridgeError> {
   const err = await promise.then(
     () => null,
     (e: unknown) => e,

@@ -7,30 +7,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BridgeError } from "../../src/errors.js";
 import type { Runtime } from "../../src/runtime/runtime.js";
 import type { TaskEvent } from "../../src/store/board/types.js";
+import { waitFor } from "../harness/waitFor.js";
+import { rejection } from "./runtime.js";
 
 export interface BoardTarget {
   runtime: Runtime;
   close(): Promise<void>;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<BridgeError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err, "expected a rejection").toBeInstanceOf(BridgeError);
-  return err as BridgeError;
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** `make(dir)` builds a runtime whose board lives under the temp directory `dir`. */
@@ -91,10 +75,10 @@ export function runtimeBoardContract(name: string, make: (dir: string) => Promis
       const before = await runtime.boardCreate({ title: "seen in the replay" });
       const seen: TaskEvent[] = [];
       const sub = await runtime.boardSubscribe(0, (e) => seen.push(e));
-      await until(() => seen.some((e) => e.taskId === before.id), "the replayed create");
+      await waitFor(() => seen.some((e) => e.taskId === before.id), "the replayed create");
       const live = await runtime.boardCreate({ title: "seen live" });
       await runtime.boardComment(live.id, "and its comment");
-      await until(() => seen.some((e) => e.taskId === live.id && e.type === "comment"), "the live comment");
+      await waitFor(() => seen.some((e) => e.taskId === live.id && e.type === "comment"), "the live comment");
       const seqs = seen.map((e) => e.seq);
       expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
       expect(new Set(seqs).size).toBe(seqs.length);
@@ -103,7 +87,7 @@ export function runtimeBoardContract(name: string, make: (dir: string) => Promis
       const after: TaskEvent[] = [];
       const sub2 = await runtime.boardSubscribe(cursor, (e) => after.push(e));
       await runtime.boardComment(live.id, "one more");
-      await until(() => after.length > 0, "the event after the cursor");
+      await waitFor(() => after.length > 0, "the event after the cursor");
       expect(after.every((e) => e.seq > cursor)).toBe(true);
       await sub.close();
       await sub2.close();

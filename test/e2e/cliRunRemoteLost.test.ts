@@ -8,16 +8,9 @@ import { createMockCodexHome, startMockResponses } from "../../src/testing/index
 import { contractScript } from "../contract/runtime.js";
 import { cliEnv, startGatewayProcess } from "../harness/gatewayProcess.js";
 import { tempDir, trackDir, trackPid } from "../harness/tracking.js";
+import { waitFor } from "../harness/waitFor.js";
 
 const bin = fileURLToPath(new URL("../../bin/codex-bridge.js", import.meta.url));
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe("run --remote across a gateway crash", () => {
   it("says the connection is lost and back, then reports the turn interrupted (exit 130)", async () => {
@@ -40,11 +33,12 @@ describe("run --remote across a gateway crash", () => {
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     try {
       // The turn is running once the gateway's mock model got its request.
-      await waitFor(() => mock.requests.length > 0, "the turn to reach the model");
+      await waitFor(() => mock.requests.length > 0, "the turn to reach the model", { timeoutMs: 120_000 });
       first.child.kill("SIGKILL");
       await waitFor(
         () => stderr.includes("gateway connection lost"),
         "the run to say the connection is lost",
+        { timeoutMs: 120_000 },
       );
       second = await startGatewayProcess({ ...options, listen: `127.0.0.1:${port}` });
       const code = await exited;

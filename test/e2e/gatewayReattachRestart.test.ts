@@ -12,14 +12,7 @@ import { createMockCodexHome, startMockResponses } from "../../src/testing/index
 import { contractScript } from "../contract/runtime.js";
 import { startGatewayProcess } from "../harness/gatewayProcess.js";
 import { tempDir, trackDir } from "../harness/tracking.js";
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { waitFor } from "../harness/waitFor.js";
 
 describe("RemoteRuntime across a gateway crash", () => {
   it("SIGKILL mid-turn, restart on the same port: the client reconnects, sees the turn interrupted, and runs the next turn", async () => {
@@ -46,15 +39,19 @@ describe("RemoteRuntime across a gateway crash", () => {
       const events: RuntimeEvent[] = [];
       const sub = await runtime.subscribe({ sessionId: session.id }, (e) => events.push(e));
       const turn = await runtime.startTurn({ sessionId: session.id, input: "stall here" });
-      await waitFor(() => events.some((e) => e.event.type === "turn.started"), "turn.started");
+      await waitFor(() => events.some((e) => e.event.type === "turn.started"), "turn.started", {
+        timeoutMs: 120_000,
+      });
       const waited = runtime.waitTurn(session.id, turn.turnId);
       const seenBeforeCrash = sub.lastSeq;
 
       first.child.kill("SIGKILL");
-      await waitFor(() => states.includes("reconnecting"), "the client to notice the crash");
+      await waitFor(() => states.includes("reconnecting"), "the client to notice the crash", {
+        timeoutMs: 120_000,
+      });
       expect(runtime.connected).toBe(false);
       second = await startGatewayProcess({ ...options, listen: `127.0.0.1:${port}` });
-      await waitFor(() => states.includes("connected"), "the client to reconnect");
+      await waitFor(() => states.includes("connected"), "the client to reconnect", { timeoutMs: 120_000 });
 
       // The pending waitTurn was sent again and answers from the journal.
       expect(await waited).toMatchObject({ status: "interrupted", error: { code: "BRIDGE_EXITED" } });
@@ -62,6 +59,7 @@ describe("RemoteRuntime across a gateway crash", () => {
       await waitFor(
         () => events.some((e) => e.event.type === "turn.completed" && e.turnId === turn.turnId),
         "the interrupted turn.completed",
+        { timeoutMs: 120_000 },
       );
       const seqs = events.map((e) => e.seq);
       expect(seqs).toEqual(seqs.map((_, i) => i + 1));

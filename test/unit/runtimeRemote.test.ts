@@ -11,6 +11,7 @@ import { connect, RemoteRuntime, streamTransport } from "../../src/runtime/clien
 import type { RuntimeEvent } from "../../src/runtime/runtime.js";
 import { browserWebSocketTransport, type WebSocketConstructor } from "../../src/runtime/transport.js";
 import { GATEWAY_CLOSE, GATEWAY_ERRORS } from "../../src/runtime/wire.js";
+import { waitFor } from "../harness/waitFor.js";
 
 type Handler = (params: Record<string, unknown>, peer: Peer) => unknown;
 
@@ -149,14 +150,6 @@ function event(sessionId: string, seq: number): RuntimeEvent {
   };
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe("RemoteRuntime", () => {
   it("waits for gateway.ready and reports itself as a remote runtime", async () => {
     const g = await gateway();
@@ -245,12 +238,12 @@ describe("RemoteRuntime", () => {
     const seen: number[] = [];
     const sub = await runtime.subscribe({ sessionId: "s1", after: 2 }, (e) => seen.push(e.seq));
     g.peers[0]?.notify("event", { subscriptionId: "sub-1", event: event("s1", 6) });
-    await until(() => seen.length === 4, "4 events");
+    await waitFor(() => seen.length === 4, "4 events");
     expect(seen).toEqual([3, 4, 5, 6]);
     expect(sub.lastSeq).toBe(6);
     await sub.close();
     expect(await sub.closed).toBeNull();
-    await until(() => g.calls.some((c) => c.method === "events.unsubscribe"), "unsubscribe");
+    await waitFor(() => g.calls.some((c) => c.method === "events.unsubscribe"), "unsubscribe");
     expect(g.calls.find((c) => c.method === "events.unsubscribe")?.params).toEqual({
       subscriptionId: "sub-1",
     });
@@ -266,7 +259,7 @@ describe("RemoteRuntime", () => {
     const runtime = await client(g);
     const sub = await runtime.subscribe({ sessionId: "s1" }, () => undefined);
     const cancel = runtime.cancelTurn("s1");
-    await until(() => g.calls.some((c) => c.method === "turn.cancel"), "cancel sent");
+    await waitFor(() => g.calls.some((c) => c.method === "turn.cancel"), "cancel sent");
     g.peers[0]?.socket.terminate();
     const error = await sub.closed;
     expect(error).toBeInstanceOf(BridgeError);
@@ -330,7 +323,7 @@ describe("RemoteRuntime", () => {
     const seen: number[] = [];
     const sub = await runtime.subscribe({ sessionId: "s1" }, (e) => seen.push(e.seq));
     const result = runtime.waitTurn("s1");
-    await until(() => seen.length === total, `${total} events`);
+    await waitFor(() => seen.length === total, `${total} events`);
     expect(seen).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     expect((await result).finalText).toBe("ok");
     expect(g.calls.filter((c) => c.method === "events.subscribe").map((c) => c.params.after)).toEqual([
@@ -363,7 +356,7 @@ describe("RemoteRuntime", () => {
       },
     });
     await g.close(); // nothing listens any more
-    await until(() => states.includes("closed"), "the runtime to give up");
+    await waitFor(() => states.includes("closed"), "the runtime to give up");
     expect(states).toEqual(["reconnecting", "attempt 1/3", "attempt 2/3", "attempt 3/3", "closed"]);
     // Each attempt after the first names why the previous one failed; the end names the attempts.
     expect(errors[2]).toMatch(/ECONNREFUSED|connect/i);
