@@ -70,7 +70,9 @@ describe("a turn always ends", () => {
   });
 
   it("bounds every request to codex: a frozen codex fails session start with REQUEST_TIMEOUT", async () => {
-    await using f = await launchBridge([], { requestTimeoutMs: 1000 });
+    // The bound covers initialize too: long enough for codex to start on a machine whose cores are
+    // busy (1 s was not, once, in a loaded full run), short enough to show the frozen start fail.
+    await using f = await launchBridge([], { requestTimeoutMs: 5000 });
     const pid = await f.pid();
     process.kill(pid, "SIGSTOP");
     try {
