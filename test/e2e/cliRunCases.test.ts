@@ -1,4 +1,5 @@
 // `codex-bridge run` and `sessions` as a script or a pipeline uses them (no terminal).
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -205,6 +206,38 @@ describe("codex-bridge in a pipeline and with a bad home (real codex)", () => {
     expect(r.stdout.split("\n")).toHaveLength(1);
     expect(r.stderr).not.toContain("    at ");
     expect(r.stderr).toMatch(/status=(0|141)/);
+  });
+
+  it("every command that prints ends quietly when stdout's reader is already gone (runtime, doctor, --help …)", async () => {
+    await using home = tempDir("codex-bridge-gone-");
+    const env = {
+      ...plainEnv,
+      HOME: home.path,
+      CODEX_HOME: join(home.path, "codex"),
+      CODEX_BRIDGE_HOME: join(home.path, "bridge"),
+    };
+    const commands = [
+      ["runtime"],
+      ["runtime", "--json"],
+      ["doctor"],
+      ["sessions", "list"],
+      ["migrate", "--dry-run"],
+      ["kanban", "list", "--board", join(home.path, "board.db")],
+      ["--help"],
+      ["run", "--help"],
+      ["--version"],
+    ];
+    for (const args of commands) {
+      // The parent closes its end of the pipe at once: every write of the child meets EPIPE.
+      const child = spawn(process.execPath, [bin, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+      child.stdout.destroy();
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      expect(stderr, args.join(" ")).not.toContain("EPIPE");
+      expect(stderr, args.join(" ")).not.toContain("    at ");
+      expect([0, 1, 141], `${args.join(" ")}: ${stderr}`).toContain(code);
+    }
   });
 
   it("--limit must be a whole number >= 1 (exit 2); a home under /proc fails at once, naming it", async () => {
