@@ -138,10 +138,15 @@ export class LocalRuntime implements Runtime {
 
   async startTurn(params: StartTurnParams): Promise<StartedTurn> {
     const live = this.#loaded(params.sessionId);
+    this.#record(params.sessionId);
     const afterSeq = lastSeqOf(this.#store, params.sessionId);
     const { events, result } = live.session.runStreamed(params.input);
     const turn = { turnId: null as string | null, result };
     live.turn = turn;
+    void result.then(
+      (r) => this.#afterTurn(params.sessionId, live, r.status),
+      () => this.#afterTurn(params.sessionId, live, "failed"),
+    );
     // Wait only for codex to confirm the turn (its id); the rest streams through the journal.
     for await (const event of events) {
       if (event.type === "turn.started" || event.type === "turn.completed") {
@@ -154,9 +159,10 @@ export class LocalRuntime implements Runtime {
   }
 
   async waitTurn(sessionId: string, turnId: string | null = null): Promise<TurnResult> {
-    this.#record(sessionId);
+    // The running turn first: it has a result even when its session was deleted under it.
     const current = this.#live.get(sessionId)?.turn;
     if (current && (turnId === null || current.turnId === turnId)) return current.result;
+    this.#record(sessionId);
     const stored = journalledResult(this.#store, sessionId, turnId);
     if (stored) return stored;
     throw new BridgeError(
@@ -263,6 +269,30 @@ export class LocalRuntime implements Runtime {
       ...(policy === "ask" ? { onRequest: ask } : {}),
       ...(this.#approvalTimeoutMs !== undefined ? { timeoutMs: this.#approvalTimeoutMs } : {}),
     };
+  }
+
+  /**
+   * A turn ended. When its session was deleted from the store meanwhile
+   * (`sessions rm --force` from another process), its end could not be
+   * journalled: the session's subscribers are told so, instead of waiting
+   * for a `turn.completed` that will never come, and the session is closed
+   * (kept in `#live` only so that `waitTurn` still gives the turn's result).
+   */
+  #afterTurn(sessionId: string, live: Live, status: string): void {
+    let exists = true;
+    try {
+      exists = this.#store.getSession(sessionId) !== undefined;
+    } catch {
+      // The store cannot say: leave the session as it is.
+    }
+    if (exists || this.#live.get(sessionId) !== live) return;
+    void live.session.close().catch(() => undefined);
+    const reason = new BridgeError(
+      "NOT_FOUND",
+      `session ${sessionId} was deleted from the store while its turn ran; the turn ended ${status}`,
+      { details: { sessionId } },
+    );
+    for (const f of [...this.#followers]) if (f.sessionId === sessionId) f.end(reason);
   }
 
   #loaded(sessionId: string): Live {

@@ -15,6 +15,7 @@ import {
   type JournalEntry,
   json,
   type MessageRecord,
+  parse,
   type Row,
   type SessionRecord,
   type SessionStatus,
@@ -29,7 +30,7 @@ import { guarded } from "./storeErrors.js";
 import { resolveSessionRef } from "./sessionRef.js";
 import { WriteBatch } from "./writeBatch.js";
 import { interruptOrphans } from "./orphans.js";
-import { currentOwner } from "./owner.js";
+import { currentOwner, type OwnerState, ownerState, parseOwner, type TurnOwner } from "./owner.js";
 import { statements } from "./statements.js";
 
 export type {
@@ -178,6 +179,18 @@ export class BridgeStore {
         owner: json(currentOwner()),
       }) as { idx: number };
       return row.idx;
+    });
+  }
+
+  /** The processes recorded as running the session's turns now, each with whether it still lives. */
+  runningTurnOwners(sessionId: string): Array<{ owner: TurnOwner | null; state: OwnerState }> {
+    const rows = this.#read(
+      "reading running turns",
+      () => this.#stmts.runningTurnsOf.all(sessionId) as Row[],
+    );
+    return rows.map((r) => {
+      const owner = parseOwner(parse(r.owner_json));
+      return { owner, state: owner ? ownerState(owner) : "gone" };
     });
   }
 

@@ -208,6 +208,41 @@ describe("codex-bridge in a pipeline and with a bad home (real codex)", () => {
     expect(r.stderr).toMatch(/status=(0|141)/);
   });
 
+  it("sessions rm: a turn a live process runs is never deleted; --force deletes one another host ran", async () => {
+    await using home = tempDir("codex-bridge-rmlive-");
+    const env = { ...plainEnv, CODEX_BRIDGE_HOME: home.path };
+    {
+      using store = BridgeStore.open(join(home.path, "bridge.db"));
+      for (const id of ["s-here", "s-there"]) {
+        store.createSession({
+          id,
+          threadId: null,
+          cwd: "/w",
+          model: null,
+          title: null,
+          status: "running",
+          options: {},
+        });
+        // Owned by this (live) test process.
+        store.startTurn(id, "go");
+      }
+      store.db
+        .prepare("UPDATE turns SET owner_json = ? WHERE session_id = 's-there'")
+        .run(JSON.stringify({ host: "another-machine", pid: 1, start: null, boot: null }));
+    }
+    for (const args of [["s-here"], ["--force", "s-here"]]) {
+      const r = await runCli(["sessions", "rm", ...args], { env });
+      expect(r.exitCode, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`s-here is running a turn in process ${process.pid} on this host`);
+    }
+    const unforced = await runCli(["sessions", "rm", "s-there"], { env });
+    expect(unforced.exitCode).toBe(1);
+    expect(unforced.stderr).toContain("use --force");
+    const forced = await runCli(["sessions", "rm", "--force", "s-there"], { env });
+    expect(forced.exitCode, forced.stderr).toBe(0);
+    expect((await listSessions(env)).map((s) => s.id)).toEqual(["s-here"]);
+  });
+
   it("every command that prints ends quietly when stdout's reader is already gone (runtime, doctor, --help …)", async () => {
     await using home = tempDir("codex-bridge-gone-");
     const env = {

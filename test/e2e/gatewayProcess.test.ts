@@ -2,13 +2,14 @@
 // an intact journal and the session resumes on the next start; SIGTERM
 // interrupts turns after its grace period and exits cleanly; --stdio speaks
 // the same protocol on stdin/stdout and nothing else.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { BridgeStore } from "../../src/store/store.js";
 import { createMockCodexHome, startMockResponses } from "../../src/testing/index.js";
 import { contractScript } from "../contract/runtime.js";
 import { connectGateway, type TestClient, upgradeStatus } from "../harness/gatewayClient.js";
@@ -210,6 +211,41 @@ describe("codex-bridge serve", () => {
     await c.close().catch(() => undefined);
     again.proc.kill("SIGTERM");
     await again.exited;
+  });
+
+  it("sessions rm refuses a session serve is running, even with --force; one deleted under it all the same ends its turn and its subscribers", async () => {
+    await using f = await fixture();
+    const s = await serve(f.env, ["--shutdown-grace-ms", "60000"]);
+    const c = await connectGateway(s.url);
+    const { sessionId, turnId } = await stalledTurn(c, f.dir);
+    await c.until((m) => eventOf(m)?.event.type === "turn.started");
+    for (const args of [["rm"], ["rm", "--force"]]) {
+      const rm = spawnSync(process.execPath, [bin, "sessions", ...args, sessionId], {
+        env: f.env,
+        encoding: "utf8",
+      });
+      expect(rm.status, rm.stderr).toBe(1);
+      expect(rm.stderr).toContain(`${sessionId} is running a turn in process ${s.proc.pid} on this host`);
+    }
+    // A writer that does not ask (another tool on the same database) deletes it anyway.
+    {
+      using store = BridgeStore.open(join(f.env.CODEX_BRIDGE_HOME ?? "", "bridge.db"));
+      expect(store.deleteSession(sessionId)).toBe(true);
+    }
+    await c.call("turn.cancel", { sessionId });
+    const closed = await c.until((m) => m.method === "subscription.closed", 20_000);
+    expect(JSON.stringify(closed.params)).toContain(
+      `session ${sessionId} was deleted from the store while its turn ran`,
+    );
+    const waited = await c.call("turn.wait", { sessionId, turnId });
+    expect(waited.result).toMatchObject({ status: expect.stringMatching(/^(interrupted|failed)$/) });
+    // Nothing is left running: Ctrl-C stops serve without waiting out the grace.
+    const stop = Date.now();
+    s.proc.kill("SIGINT");
+    expect((await s.exited).code).toBe(0);
+    expect(Date.now() - stop).toBeLessThan(30_000);
+    expect(s.stderr()).not.toContain("waiting up to");
+    await c.close().catch(() => undefined);
   });
 
   it("--listen 0.0.0.0:0 prints a loopback URL to connect to and the console's URL; listening on names the bound address", async () => {

@@ -62,10 +62,14 @@ export function registerSessions(program: Command, out: Output): void {
     .command("rm")
     .description("delete sessions with their turns, transcripts and journals (the approvals audit is kept)")
     .argument("<id...>", "session ids, unique prefixes or codex thread ids")
-    .option("--force", "also delete a session marked running")
+    .option(
+      "--force",
+      "also delete a session marked running by a process this host cannot check (another machine's)",
+    )
     .addHelpText(
       "after",
-      "\nThe codex thread itself (in $CODEX_HOME/sessions) is not touched.\nExit status: 0 all deleted, 1 one of them was not found or is running, 2 usage error.",
+      "\nA session a live process on this host is running a turn of is never deleted: stop that turn first." +
+        "\nThe codex thread itself (in $CODEX_HOME/sessions) is not touched.\nExit status: 0 all deleted, 1 one of them was not found or is running, 2 usage error.",
     )
     .action((ids: string[], flags: { force?: boolean }) => {
       using store = openStore();
@@ -74,6 +78,14 @@ export function registerSessions(program: Command, out: Output): void {
         const sessionId = resolve(store, id, "rm", out);
         const session = sessionId ? store.getSession(sessionId) : undefined;
         if (!session) {
+          failed = true;
+          continue;
+        }
+        const live = store.runningTurnOwners(session.id).find((o) => o.state === "alive")?.owner;
+        if (live) {
+          out.stderr(
+            `codex-bridge sessions rm: ${session.id} is running a turn in process ${live.pid} on this host: stop that turn (or the process) first; --force does not delete a session a live process runs\n`,
+          );
           failed = true;
           continue;
         }
