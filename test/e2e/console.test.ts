@@ -16,6 +16,8 @@ import {
   launchBrowser,
   screenshot,
   startConsoleGateway,
+  startSessionOnPage,
+  transcript,
   watchPage,
 } from "../harness/browser.js";
 import { runCli } from "../harness/cli.js";
@@ -130,15 +132,8 @@ async function openConsole(): Promise<{
   return { context, page, seen };
 }
 
-async function startSession(page: Page, prompt: string, options: { ask?: boolean } = {}): Promise<string> {
-  await page.getByLabel("Working directory").fill(gateway.workdir);
-  await page.getByLabel("Sandbox").selectOption("danger-full-access");
-  if (options.ask) await page.getByLabel("When codex asks").selectOption("untrusted");
-  await page.getByLabel("First prompt").fill(prompt);
-  await page.getByRole("button", { name: "Start session" }).click();
-  await page.waitForURL(/#\/s\//);
-  return decodeURIComponent(new URL(page.url()).hash.replace("#/s/", ""));
-}
+const startSession = (page: Page, prompt: string, options: { ask?: boolean } = {}) =>
+  startSessionOnPage(page, gateway.workdir, prompt, options);
 
 // Run in the page (this file is typechecked without the DOM library).
 /** Form controls without a label, buttons and links without a name. */
@@ -153,8 +148,6 @@ const FOCUSED = `(() => {
   const style = getComputedStyle(el);
   return { text: el.textContent, outline: style.outlineStyle, width: style.outlineWidth };
 })()`;
-
-const transcript = (page: Page) => page.getByRole("list", { name: "Transcript" });
 
 describe("web console", () => {
   it("asks for the token once, keeps it for the tab only, and serves the page under a strict CSP", async () => {

@@ -168,3 +168,22 @@ export async function startConsoleGateway(
     },
   };
 }
+
+/** Starts a session from the console's form (cwd `workdir`, full access); returns its id from the page's URL. */
+export async function startSessionOnPage(
+  page: Page,
+  workdir: string,
+  prompt: string,
+  options: { ask?: boolean } = {},
+): Promise<string> {
+  await page.getByLabel("Working directory").fill(workdir);
+  await page.getByLabel("Sandbox").selectOption("danger-full-access");
+  if (options.ask) await page.getByLabel("When codex asks").selectOption("untrusted");
+  await page.getByLabel("First prompt").fill(prompt);
+  await page.getByRole("button", { name: "Start session" }).click();
+  await page.waitForURL(/#\/s\//);
+  return decodeURIComponent(new URL(page.url()).hash.replace("#/s/", ""));
+}
+
+/** The open session's transcript list. */
+export const transcript = (page: Page) => page.getByRole("list", { name: "Transcript" });
