@@ -211,11 +211,17 @@ export class GatewayClient {
         if (!this.#subs.has(subscriptionId)) return;
         this.#forget(subscriptionId);
         // A shutdown is not the session's end: the error lets a follower tell the two apart.
+        // A runtime failure (a journal that cannot be read, a session deleted under its turn) carries its code.
         const shutdown = !reason && this.#hooks.shuttingDown();
+        const error = reason
+          ? { code: reason instanceof BridgeError ? reason.code : "STORE_FAILED", message: reason.message }
+          : shutdown
+            ? { code: "CONNECTION_CLOSED", message: SHUTTING_DOWN }
+            : undefined;
         this.notify(GATEWAY_NOTIFICATIONS.subscriptionClosed, {
           subscriptionId,
           reason: reason ? reason.message : shutdown ? SHUTTING_DOWN : "the session was closed",
-          ...(shutdown ? { error: { code: "CONNECTION_CLOSED", message: SHUTTING_DOWN } } : {}),
+          ...(error ? { error } : {}),
         });
       });
       onAnswered.push(() => {

@@ -234,9 +234,10 @@ describe("codex-bridge serve", () => {
     }
     await c.call("turn.cancel", { sessionId });
     const closed = await c.until((m) => m.method === "subscription.closed", 20_000);
-    expect(JSON.stringify(closed.params)).toContain(
-      `session ${sessionId} was deleted from the store while its turn ran`,
-    );
+    expect(closed.params?.error).toMatchObject({
+      code: "NOT_FOUND",
+      message: expect.stringContaining(`session ${sessionId} was deleted from the store while its turn ran`),
+    });
     const waited = await c.call("turn.wait", { sessionId, turnId });
     expect(waited.result).toMatchObject({ status: expect.stringMatching(/^(interrupted|failed)$/) });
     // Nothing is left running: Ctrl-C stops serve without waiting out the grace.
