@@ -5,7 +5,8 @@
 //   a user message and an assistant answer, journalled in the store the gateway
 //   serves), from navigation start to the first entry painted and to all 1,000
 //   messages shown, vs the same page opening an empty session (the floor: page
-//   load + connect + subscribe). Debian's Chromium, headless, through playwright-core.
+//   load + connect + subscribe), and the WebSocket frames that took. Debian's Chromium,
+//   headless, through playwright-core.
 // Run: npm run build && node bench/console.mjs      (RUNS=5 MESSAGES=2000 for more)
 /* global window, document, MutationObserver, requestAnimationFrame -- page.evaluate bodies run in the browser */
 import { spawn } from "node:child_process";
@@ -120,6 +121,9 @@ const browser = await chromium.launch({
 async function open(sessionId, expected) {
   const context = await browser.newContext();
   const page = await context.newPage();
+  // WebSocket frames the page received (the gateway batches a replay: a few dozen, not one per event).
+  const wire = { frames: 0 };
+  page.on("websocket", (ws) => ws.on("framereceived", () => wire.frames++));
   await page.addInitScript(() => {
     const marks = (window.__marks = {});
     new MutationObserver(() => {
@@ -149,7 +153,7 @@ async function open(sessionId, expected) {
       ),
   );
   await context.close();
-  return marks;
+  return { ...marks, wire };
 }
 
 /** ms for a Node client (codex-bridge/client over ws) to receive the whole replay of `sessionId`: the page's transport floor. */
@@ -169,7 +173,7 @@ async function nodeReplay(sessionId) {
   return ms;
 }
 
-const rows = { empty: [], first: [], all: [], ratio: [], node: [] };
+const rows = { empty: [], first: [], all: [], ratio: [], node: [], frames: [] };
 try {
   await open("empty", 0); // warm-up: the gateway's first codex start, the browser's caches
   for (let run = 0; run < RUNS; run++) {
@@ -179,6 +183,7 @@ try {
     rows.first.push(long.first);
     rows.all.push(long.painted);
     rows.ratio.push(long.painted / empty.painted);
+    rows.frames.push(long.wire.frames);
     rows.node.push(await nodeReplay("long"));
   }
 } finally {
@@ -197,6 +202,7 @@ console.log(
 console.log(`empty session, page open → painted:        ${spread(rows.empty, 0)} ms`);
 console.log(`${MESSAGES}-message session, first entry painted: ${spread(rows.first, 0)} ms`);
 console.log(`${MESSAGES}-message session, all messages painted: ${spread(rows.all, 0)} ms`);
+console.log(`${MESSAGES}-message session, WebSocket frames received: ${spread(rows.frames, 0)}`);
 console.log(`${MESSAGES}-message session, Node client replay:  ${spread(rows.node, 0)} ms`);
 console.log(
   `ratio all-painted / empty session:          ${spread(rows.ratio)}  (median ${median(rows.ratio).toFixed(2)})`,

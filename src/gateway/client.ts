@@ -14,6 +14,14 @@ import { GATEWAY_CLOSE, GATEWAY_ERRORS, GATEWAY_NOTIFICATIONS } from "../runtime
 import { redactSecrets } from "../util/redact.js";
 import { describeIssues, METHODS, type MethodContext } from "./methods.js";
 
+/**
+ * The most events one `events` frame carries; the first frame of a
+ * subscription carries fewer, so that a page shows the start of a long
+ * replay before it has the rest.
+ */
+const MAX_BATCH = 256;
+const FIRST_BATCH = 32;
+
 /** What carries a client's messages. */
 export interface GatewayTransport {
   /** Sends one JSON-RPC message (serialized, without the newline). */
@@ -153,7 +161,7 @@ export class GatewayClient {
   #context(after: Array<() => void>): MethodContext {
     return {
       ...this.#hooks.context(this),
-      subscribe: (sessionId, cursor) => this.#subscribe(sessionId, cursor, after),
+      subscribe: (sessionId, cursor, batch) => this.#subscribe(sessionId, cursor, batch, after),
       unsubscribe: (subscriptionId) => this.#unsubscribe(subscriptionId),
       boardSubscribe: (cursor) => this.#boardSubscribe(cursor, after),
     };
@@ -166,10 +174,11 @@ export class GatewayClient {
   async #subscribe(
     sessionId: string,
     after: number,
+    batch: boolean,
     onAnswered: Array<() => void>,
   ): Promise<{ subscriptionId: string }> {
     const subscriptionId = randomUUID();
-    return this.#follow(subscriptionId, sessionId, onAnswered, (deliver) =>
+    return this.#follow(subscriptionId, sessionId, batch, onAnswered, (deliver) =>
       this.#hooks
         .context(this)
         .runtime.subscribe({ sessionId, after }, (event) => deliver(GATEWAY_NOTIFICATIONS.event, event)),
@@ -178,7 +187,7 @@ export class GatewayClient {
 
   async #boardSubscribe(after: number, onAnswered: Array<() => void>): Promise<{ subscriptionId: string }> {
     const subscriptionId = randomUUID();
-    return this.#follow(subscriptionId, null, onAnswered, (deliver) =>
+    return this.#follow(subscriptionId, null, false, onAnswered, (deliver) =>
       this.#hooks
         .context(this)
         .runtime.boardSubscribe(after, (event) => deliver(GATEWAY_NOTIFICATIONS.boardEvent, event)),
@@ -188,15 +197,39 @@ export class GatewayClient {
   #follow(
     subscriptionId: string,
     sessionId: string | null,
+    batch: boolean,
     onAnswered: Array<() => void>,
     start: (deliver: (method: string, event: unknown) => void) => Promise<Subscription>,
   ): Promise<{ subscriptionId: string }> {
     // Events delivered before start() resolves wait here until the response is sent.
     const early: Array<[string, unknown]> = [];
     let answered = false;
+    // Batched: the events delivered in one go (a replay page, a journal commit) leave in one frame.
+    let pending: unknown[] = [];
+    let scheduled = false;
+    let cap = FIRST_BATCH;
+    const flush = () => {
+      scheduled = false;
+      const events = pending;
+      pending = [];
+      // Nothing after an unsubscribe: the client has forgotten the subscription.
+      if (events.length > 0 && !this.#closed && this.#subs.has(subscriptionId)) {
+        this.notify(GATEWAY_NOTIFICATIONS.events, { subscriptionId, events });
+        cap = MAX_BATCH;
+      }
+    };
+    const send = (method: string, event: unknown) => {
+      if (!batch) return this.notify(method, { subscriptionId, event });
+      pending.push(event);
+      if (pending.length >= cap) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(flush);
+      }
+    };
     const deliver = (method: string, event: unknown) => {
       if (this.#closed) return;
-      if (answered) this.notify(method, { subscriptionId, event });
+      if (answered) send(method, event);
       else early.push([method, event]);
     };
     return start(deliver).then((sub) => {
@@ -209,6 +242,7 @@ export class GatewayClient {
       void sub.closed.then((reason) => {
         // Ended by the runtime (session closed or reaped, a store failure): tell the client.
         if (!this.#subs.has(subscriptionId)) return;
+        flush();
         this.#forget(subscriptionId);
         // A shutdown is not the session's end: the error lets a follower tell the two apart.
         // A runtime failure (a journal that cannot be read, a session deleted under its turn) carries its code.
@@ -226,7 +260,7 @@ export class GatewayClient {
       });
       onAnswered.push(() => {
         answered = true;
-        for (const [method, event] of early.splice(0)) this.notify(method, { subscriptionId, event });
+        for (const [method, event] of early.splice(0)) send(method, event);
       });
       return { subscriptionId };
     });

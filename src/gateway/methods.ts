@@ -11,7 +11,8 @@ import { TASK_STATUSES } from "../store/board/types.js";
 /** What a method needs besides the runtime: the client's subscriptions. */
 export interface MethodContext {
   runtime: Runtime;
-  subscribe(sessionId: string, after: number): Promise<{ subscriptionId: string }>;
+  /** `batch`: events go out as `events` notifications, as many per frame as are ready together. */
+  subscribe(sessionId: string, after: number, batch: boolean): Promise<{ subscriptionId: string }>;
   unsubscribe(subscriptionId: string): Promise<void>;
   boardSubscribe(after: number): Promise<{ subscriptionId: string }>;
   /** A session was started or resumed through this gateway (the reaper watches it). */
@@ -105,8 +106,9 @@ export const METHODS: Record<string, Method<z.ZodType>> = {
       return ok;
     },
   ),
-  [M.eventsSubscribe]: method(z.strictObject({ sessionId: id, after: cursor.optional() }), (ctx, p) =>
-    ctx.subscribe(p.sessionId, p.after ?? 0),
+  [M.eventsSubscribe]: method(
+    z.strictObject({ sessionId: id, after: cursor.optional(), batch: z.boolean().optional() }),
+    (ctx, p) => ctx.subscribe(p.sessionId, p.after ?? 0, p.batch ?? false),
   ),
   [M.eventsUnsubscribe]: method(z.strictObject({ subscriptionId: id }), async (ctx, p) => {
     await ctx.unsubscribe(p.subscriptionId);

@@ -7,7 +7,7 @@
  */
 import { BridgeError } from "../errors.js";
 import type { Runtime } from "../runtime/runtime.js";
-import { GATEWAY_CLOSE, GATEWAY_NOTIFICATIONS } from "../runtime/wire.js";
+import { GATEWAY_CLOSE, GATEWAY_FEATURES, GATEWAY_NOTIFICATIONS } from "../runtime/wire.js";
 import { type ClientLimits, GatewayClient, type GatewayTransport } from "./client.js";
 
 export interface GatewayOptions {
@@ -81,9 +81,19 @@ export class GatewayServer {
   }
 
   /** The answer of `gateway.health` and the `gateway.ready` notification. */
-  async health(): Promise<{ version: string; codexVersion: string | null; capabilities: unknown }> {
+  async health(): Promise<{
+    version: string;
+    codexVersion: string | null;
+    capabilities: unknown;
+    features: readonly string[];
+  }> {
     const capabilities = await this.runtime.capabilities();
-    return { version: capabilities.version, codexVersion: capabilities.codexVersion, capabilities };
+    return {
+      version: capabilities.version,
+      codexVersion: capabilities.codexVersion,
+      capabilities,
+      features: GATEWAY_FEATURES,
+    };
   }
 
   /** Counts subscribers; at 0 the session's reap timer starts, above 0 it stops. */

@@ -152,7 +152,15 @@ export class RemoteRuntime implements Runtime {
   subscribe(params: SubscribeParams, onEvent: (event: RuntimeEvent) => void): Promise<RemoteSubscription> {
     return this.#subs.open<RuntimeEvent>(
       {
-        subscribe: { method: M.eventsSubscribe, params: (after) => ({ sessionId: params.sessionId, after }) },
+        subscribe: {
+          method: M.eventsSubscribe,
+          // Batched frames when the gateway (of this connection: it may change on reconnect) has them.
+          params: (after) => ({
+            sessionId: params.sessionId,
+            after,
+            ...(this.#connection.info?.features.includes("events.batch") ? { batch: true } : {}),
+          }),
+        },
         unsubscribeMethod: M.eventsUnsubscribe,
         label: `session ${params.sessionId}`,
       },
@@ -240,6 +248,14 @@ export class RemoteRuntime implements Runtime {
         const event = record(p.event);
         if (typeof event.seq !== "number") return;
         this.#subs.event(id, event.seq, p.event);
+        return;
+      }
+      case N.events: {
+        if (!Array.isArray(p.events)) return;
+        for (const item of p.events) {
+          const event = record(item);
+          if (typeof event.seq === "number") this.#subs.event(id, event.seq, item);
+        }
         return;
       }
       case N.subscriptionClosed:

@@ -19,6 +19,8 @@ export interface GatewayInfo {
   version: string;
   codexVersion: string | null;
   capabilities: RuntimeCapabilities;
+  /** The protocol features it speaks (wire.ts GATEWAY_FEATURES); empty for a gateway that lists none. */
+  features: readonly string[];
 }
 
 /** Reconnection after a dropped connection: exponential backoff from `initialDelayMs` to `maxDelayMs`. */
@@ -82,6 +84,7 @@ const readySchema = z.looseObject({
   version: z.string(),
   codexVersion: z.string().nullable().optional(),
   capabilities: z.looseObject({}),
+  features: z.array(z.string()).optional(),
 });
 
 const NOT_RETRIED = new Set(["AUTH_REQUIRED", "INVALID_OPTION", "UNSUPPORTED"]);
@@ -367,6 +370,7 @@ function readyFrom(value: unknown): GatewayInfo | null {
     version: parsed.data.version,
     codexVersion: parsed.data.codexVersion ?? null,
     capabilities: parsed.data.capabilities as unknown as RuntimeCapabilities,
+    features: parsed.data.features ?? [],
   };
 }
 

@@ -53,12 +53,22 @@ export const GATEWAY_METHODS = {
   boardSubscribe: "board.subscribe",
 } as const;
 
+/**
+ * What this gateway speaks beyond the base protocol, listed in
+ * `gateway.ready` and `gateway.health` as `features`; a client asks for one
+ * only when it is listed, so it still works with a gateway that predates it.
+ * - `events.batch`: `events.subscribe {batch: true}` sends `events` frames.
+ */
+export const GATEWAY_FEATURES: readonly string[] = ["events.batch"];
+
 /** Server → client notifications. */
 export const GATEWAY_NOTIFICATIONS = {
   /** Sent once on accept: {version, codexVersion, capabilities}. */
   ready: "gateway.ready",
   /** {subscriptionId, event: RuntimeEvent}. */
   event: "event",
+  /** {subscriptionId, events: RuntimeEvent[]}: several in order, for a subscription made with `batch: true`. */
+  events: "events",
   /** {subscriptionId, event: TaskEvent}. */
   boardEvent: "board.event",
   /** {subscriptionId, reason}: the server ended a subscription (session closed, reaped). */

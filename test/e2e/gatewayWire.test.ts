@@ -62,6 +62,7 @@ describe("the gateway over WebSocket", () => {
     expect(ready.params).toMatchObject({
       codexVersion: "0.169.0",
       capabilities: { kind: "local", cancel: true },
+      features: ["events.batch"],
     });
     const health = await c.call("gateway.health");
     expect(health.result).toMatchObject({ version: ready.params?.version });
@@ -163,6 +164,67 @@ describe("the gateway over WebSocket", () => {
     expect((await c.call("events.unsubscribe", { subscriptionId })).error?.data).toMatchObject({
       code: "NOT_FOUND",
     });
+    await c.close();
+  });
+
+  it("events.subscribe with batch: the same events in order, several to an events frame; replay and live alike", async () => {
+    const c = await connectGateway(open.url);
+    const started = await c.call("session.start", { cwd: dir });
+    const sessionId = String(started.result?.id);
+    const turn = await c.call("turn.start", { sessionId, input: "hello batch" });
+    await c.call("turn.wait", { sessionId, turnId: turn.result?.turnId });
+    // A long journal to replay: 600 more entries after the turn's.
+    for (let i = 0; i < 600; i++) {
+      bridge.store?.appendEvent(sessionId, null, "warning", { type: "warning", message: `note ${i}` });
+    }
+    type Frame = {
+      subscriptionId: string;
+      events?: Array<{ seq: number; event: { type: string; message?: string } }>;
+    };
+    const framesOf = (subscriptionId: unknown) =>
+      c.messages.flatMap((m) =>
+        (m.method === "events" || m.method === "event") &&
+        (m.params as Frame).subscriptionId === subscriptionId
+          ? [m]
+          : [],
+      );
+    const isEnd = (e: { event: { type: string } }) => e.event.type === "turn.completed";
+    const isLast = (e: { event: { type: string; message?: string } }) => e.event.message === "note 599";
+    // The replay of the finished turn and the notes, batched and not.
+    const plain = await c.call("events.subscribe", { sessionId });
+    const batched = await c.call("events.subscribe", { sessionId, batch: true });
+    await c.until(
+      (m) =>
+        m.method === "events" &&
+        (m.params as Frame).subscriptionId === batched.result?.subscriptionId &&
+        ((m.params as Frame).events ?? []).some(isLast),
+    );
+    await c.until(
+      (m) => m.method === "event" && isLast((m.params as { event: { event: { type: string } } }).event),
+    );
+    const plainFrames = framesOf(plain.result?.subscriptionId);
+    const batchFrames = framesOf(batched.result?.subscriptionId);
+    expect(plainFrames.every((m) => m.method === "event")).toBe(true);
+    expect(batchFrames.every((m) => m.method === "events")).toBe(true);
+    const plainSeqs = plainFrames.map((m) => (m.params?.event as { seq: number }).seq);
+    const batchSeqs = batchFrames.flatMap((m) => ((m.params as Frame).events ?? []).map((e) => e.seq));
+    expect(plainSeqs.length).toBeGreaterThan(600);
+    expect(batchSeqs).toEqual(plainSeqs);
+    expect(batchFrames.length).toBeLessThan(plainFrames.length / 10);
+    expect(batchFrames.every((m) => ((m.params as Frame).events ?? []).length <= 256)).toBe(true);
+    // Live: a second turn reaches the batched subscription in order, after the replay, nothing twice.
+    const next = await c.call("turn.start", { sessionId, input: "slow live turn" });
+    await c.call("turn.wait", { sessionId, turnId: next.result?.turnId });
+    await c.until(
+      (m) =>
+        m.method === "events" &&
+        (m.params as Frame).subscriptionId === batched.result?.subscriptionId &&
+        ((m.params as Frame).events ?? []).some((e) => isEnd(e) && e.seq > (batchSeqs.at(-1) ?? 0)),
+    );
+    const all = framesOf(batched.result?.subscriptionId).flatMap((m) =>
+      ((m.params as Frame).events ?? []).map((e) => e.seq),
+    );
+    expect(all).toEqual(all.map((_, i) => i + 1));
     await c.close();
   });
 

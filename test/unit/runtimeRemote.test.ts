@@ -54,6 +54,8 @@ class FakeGateway {
   readonly calls: Array<{ method: string; params: Record<string, unknown> }> = [];
   readonly handlers = new Map<string, Handler>();
   token: string | null = null;
+  /** What it says in gateway.ready. */
+  ready: object = READY;
 
   private constructor(server: WebSocketServer) {
     this.server = server;
@@ -64,7 +66,7 @@ class FakeGateway {
         notify: (method, params) => socket.send(JSON.stringify({ jsonrpc: "2.0", method, params })),
       };
       this.peers.push(peer);
-      peer.notify("gateway.ready", READY);
+      peer.notify("gateway.ready", this.ready);
       socket.on("message", (data) => void this.#handle(peer, JSON.parse(String(data)))); // eslint-disable-line @typescript-eslint/no-base-to-string
     });
   }
@@ -250,6 +252,37 @@ describe("RemoteRuntime", () => {
     g.peers[0]?.notify("event", { subscriptionId: "sub-1", event: event("s1", 7) });
     await runtime.listSessions().catch(() => undefined); // a round trip: event 7 has arrived by now
     expect(seen).toEqual([3, 4, 5, 6]);
+  });
+
+  it("asks for batched events only from a gateway that lists events.batch; an events frame is delivered in order, once", async () => {
+    const g = await gateway();
+    g.on("events.subscribe", (params, peer) => {
+      const batch = params.batch === true;
+      const replay = [1, 2, 3, 3, 4].map((seq) => event("s1", seq));
+      if (batch) peer.notify("events", { subscriptionId: "sub-1", events: replay });
+      else for (const e of replay) peer.notify("event", { subscriptionId: "sub-1", event: e });
+      return { subscriptionId: "sub-1" };
+    });
+    const plain = await client(g);
+    const seenPlain: number[] = [];
+    await plain.subscribe({ sessionId: "s1" }, (e) => seenPlain.push(e.seq));
+    expect(g.calls.at(-1)?.params).toEqual({ sessionId: "s1", after: 0 });
+    expect(plain.gateway.features).toEqual([]);
+
+    g.ready = { ...READY, features: ["events.batch", "something.else"] };
+    const batched = await client(g);
+    expect(batched.gateway.features).toContain("events.batch");
+    const seen: number[] = [];
+    await batched.subscribe({ sessionId: "s1", after: 0 }, (e) => seen.push(e.seq));
+    expect(g.calls.at(-1)?.params).toEqual({ sessionId: "s1", after: 0, batch: true });
+    g.peers[1]?.notify("events", {
+      subscriptionId: "sub-1",
+      events: [event("s1", 5), { junk: true }, event("s1", 6)],
+    });
+    await waitFor(() => seen.length === 6, "6 events");
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
+    await waitFor(() => seenPlain.length === 4, "4 plain events");
+    expect(seenPlain).toEqual([1, 2, 3, 4]);
   });
 
   it("without reconnect, a dropped connection ends subscriptions and pending requests with the error", async () => {
