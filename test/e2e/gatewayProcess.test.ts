@@ -240,6 +240,9 @@ describe("codex-bridge serve", () => {
     });
     const waited = await c.call("turn.wait", { sessionId, turnId });
     expect(waited.result).toMatchObject({ status: expect.stringMatching(/^(interrupted|failed)$/) });
+    // It is gone for good: a next turn is refused before anything reaches codex.
+    const again = await c.call("turn.start", { sessionId, input: "again" });
+    expect(again.error?.data).toMatchObject({ code: "NOT_FOUND" });
     // Nothing is left running: Ctrl-C stops serve without waiting out the grace.
     const stop = Date.now();
     s.proc.kill("SIGINT");
