@@ -273,7 +273,7 @@ export class LocalRuntime implements Runtime {
 
   /**
    * A turn ended. When its session was deleted from the store meanwhile
-   * (`sessions rm --force` from another process), its end could not be
+   * (by a tool writing the database directly: `sessions rm` refuses), its end could not be
    * journalled: the session's subscribers are told so, instead of waiting
    * for a `turn.completed` that will never come, and the session is closed
    * (kept in `#live` only so that `waitTurn` still gives the turn's result).

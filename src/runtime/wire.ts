@@ -63,7 +63,7 @@ export const GATEWAY_FEATURES: readonly string[] = ["events.batch"];
 
 /** Server → client notifications. */
 export const GATEWAY_NOTIFICATIONS = {
-  /** Sent once on accept: {version, codexVersion, capabilities}. */
+  /** Sent once on accept: {version, codexVersion, capabilities, features}. */
   ready: "gateway.ready",
   /** {subscriptionId, event: RuntimeEvent}. */
   event: "event",
