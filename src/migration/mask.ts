@@ -3,7 +3,8 @@
  * an `env` or `http_headers` table is shown as `*****`, and so is any
  * string shaped like a token (`sk-…`, `ghp_…`, `Bearer …`) anywhere else.
  * The bridge's own variables (`CODEX_BRIDGE_HOME`, a path the entry `migrate`
- * writes for its tool server carries) are not secrets and are shown. Used on the texts a diff is made of (`--dry-run`, `--json`, doctor).
+ * writes for its tool server carries) are not secrets and are shown. Used on
+ * the texts a diff is made of (`--dry-run`, `--json`, doctor).
  */
 import { tableHeaders } from "./tables.js";
 
@@ -12,8 +13,12 @@ const SECRET_TABLES = new Set(["env", "http_headers"]);
 /** Variables the bridge itself writes into an `env` table: paths, never secrets. */
 const PUBLIC_ENV = new Set(["CODEX_BRIDGE_HOME", "CODEX_BRIDGE_STORE"]);
 const QUOTED = String.raw`("(?:[^"\\]|\\.)*"|'[^']*')`;
+const STRING = new RegExp(QUOTED, "g");
+/** The quoted value at the start of a `K = "v"` line's value. */
+const LEADING_VALUE = new RegExp(String.raw`^(\s*)${QUOTED}`);
+/** Each `K = "v"` of an inline table, its key part (with the `=`) and its value captured. */
+const INLINE_ENTRY = new RegExp(String.raw`((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=\s*)${QUOTED}`, "g");
 const unquote = (key: string) => key.trim().replace(/^["']|["']$/g, "");
-const STRING = /"(?:[^"\\]|\\.)*"|'[^']*'/g;
 const SECRET_SHAPE =
   /^["'](?:sk-|sk_|ghp_|gho_|ghs_|github_pat_|xox[abpr]-|AKIA|eyJ|glpat-|Bearer\s+[^\s"']{8,}["']$)/;
 
@@ -33,21 +38,16 @@ export function maskSecrets(text: string): string {
       if (/^\s*#/.test(line)) return line;
       const eq = keyValueSplit(line);
       if (eq === -1) return line.replace(STRING, (s) => (SECRET_SHAPE.test(s) ? `"${MASK}"` : s));
-      const key = line
-        .slice(0, eq)
-        .trim()
-        .replace(/^["']|["']$/g, "");
+      const key = unquote(line.slice(0, eq));
       const value = line.slice(eq + 1);
-      // `env = { K = "v" }` inline, or `K = "v"` inside an [.env] / [.http_headers] table.
       if (secretTable) {
         // `K = "v"` inside an [.env] / [.http_headers] table.
         if (PUBLIC_ENV.has(key)) return line;
-        return `${line.slice(0, eq + 1)}${value.replace(new RegExp(String.raw`^(\s*)${QUOTED}`), `$1"${MASK}"`)}`;
+        return `${line.slice(0, eq + 1)}${value.replace(LEADING_VALUE, `$1"${MASK}"`)}`;
       }
       if (SECRET_TABLES.has(key.split(".").at(-1) ?? "")) {
         // `env = { K = "v", … }` inline: each value but the bridge's own.
-        const entry = new RegExp(String.raw`((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=\s*)${QUOTED}`, "g");
-        return `${line.slice(0, eq + 1)}${value.replace(entry, (_m, k: string, v: string) =>
+        return `${line.slice(0, eq + 1)}${value.replace(INLINE_ENTRY, (_m, k: string, v: string) =>
           PUBLIC_ENV.has(unquote(k.replace(/\s*=\s*$/, ""))) ? `${k}${v}` : `${k}"${MASK}"`,
         )}`;
       }
