@@ -3,12 +3,12 @@
 // (`codex-bridge serve`, whose board is $CODEX_BRIDGE_HOME/board.db).
 import { join } from "node:path";
 import { CodexBridge } from "../../src/codex/bridge.js";
-import { connect, connectStdio } from "../../src/runtime/clientNode.js";
+import { connectStdio } from "../../src/runtime/clientNode.js";
 import { LocalRuntime } from "../../src/runtime/local.js";
 import { openSqliteBoard } from "../../src/store/board/sqlite.js";
 import { createMockCodexHome } from "../../src/testing/index.js";
 import { runtimeBoardContract } from "../contract/runtimeBoard.js";
-import { cliEnv, startGatewayProcess } from "../harness/gatewayProcess.js";
+import { cliEnv, remoteOverGateway } from "../harness/gatewayProcess.js";
 
 runtimeBoardContract("LocalRuntime over a SQLite board", async (dir) => {
   const home = await createMockCodexHome({ providerUrl: "http://127.0.0.1:9/v1" });
@@ -28,18 +28,11 @@ runtimeBoardContract("LocalRuntime over a SQLite board", async (dir) => {
 
 runtimeBoardContract("RemoteRuntime over WebSocket (codex-bridge serve --listen)", async (dir) => {
   const home = await createMockCodexHome({ providerUrl: "http://127.0.0.1:9/v1" });
-  const gateway = await startGatewayProcess({
-    codexHome: home.path,
-    bridgeHome: join(dir, "home"),
-    dir,
-    track: false,
-  });
-  const runtime = await connect(gateway.url, { tokenFile: gateway.tokenFile });
+  const remote = await remoteOverGateway({ codexHome: home.path, bridgeHome: join(dir, "home"), dir });
   return {
-    runtime,
+    runtime: remote.runtime,
     async close() {
-      await runtime.close();
-      await gateway.stop();
+      await remote.close();
       await home.remove();
     },
   };

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { connect, type RemoteRuntime } from "../../src/runtime/clientNode.js";
 import { trackPid } from "./tracking.js";
 
 const bin = fileURLToPath(new URL("../../bin/codex-bridge.js", import.meta.url));
@@ -101,6 +102,24 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
       const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
       await exited;
       clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * A gateway process (untracked: `close` stops it) and a RemoteRuntime
+ * connected to it over WebSocket with its token.
+ */
+export async function remoteOverGateway(
+  options: Omit<GatewayProcessOptions, "track">,
+): Promise<{ runtime: RemoteRuntime; close(): Promise<void> }> {
+  const gateway = await startGatewayProcess({ ...options, track: false });
+  const runtime = await connect(gateway.url, { tokenFile: gateway.tokenFile });
+  return {
+    runtime,
+    async close() {
+      await runtime.close();
+      await gateway.stop();
     },
   };
 }
